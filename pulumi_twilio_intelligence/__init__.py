@@ -1,0 +1,27 @@
+"""Manage Twilio Conversation Intelligence and Conversation Orchestrator set-up with Pulumi.
+
+Resources: :class:`Operator` and :class:`IntelligenceConfiguration` (Intelligence API v3) and
+:class:`ConversationConfiguration` (Conversations API v2); lookups :func:`get_operator` and
+:func:`get_operator_version`. Credentials and endpoints: see :mod:`pulumi_twilio_intelligence.config`.
+"""
+
+from ._version import __version__
+from .errors import (
+    ConfigurationError,
+    OperationFailedError,
+    OperationTimeoutError,
+    TwilioApiError,
+    TwilioError,
+)
+from .resources import *  # noqa: F403
+from .resources import __all__ as _resources
+
+__all__ = [
+    "ConfigurationError",
+    "OperationFailedError",
+    "OperationTimeoutError",
+    "TwilioApiError",
+    "TwilioError",
+    "__version__",
+    *_resources,
+]

@@ -1,0 +1,90 @@
+"""Pydantic v2 wire models of the Twilio APIs this package manages.
+
+camelCase on the wire, snake_case in Python (see :mod:`._base`); the constraints are those of the
+official OpenAPI documents (Intelligence v3, Conversations v2).
+"""
+
+from ._base import WireModel, error_messages, python_name, python_path, unknown_fields
+from .conversation_configuration import (
+    CaptureRule,
+    ChannelSetting,
+    ConversationConfiguration,
+    ConversationConfigurationCreate,
+    ConversationConfigurationPatch,
+    ConversationConfigurationReplace,
+    ConversationsV1Bridge,
+    Operation,
+    OperationAccepted,
+    Problem,
+    StatusCallback,
+    StatusTimeouts,
+)
+from .intelligence_configuration import (
+    Action,
+    IntelligenceConfiguration,
+    IntelligenceConfigurationCreate,
+    IntelligenceConfigurationUpdate,
+    KnowledgeContext,
+    MemoryContext,
+    Rule,
+    RuleContext,
+    RuleCreate,
+    RuleOperator,
+    RuleUpdate,
+    Trigger,
+    TriggerParameters,
+)
+from .operator import (
+    ContextToggle,
+    LanguageOperator,
+    LanguageOperatorVersion,
+    OperatorContext,
+    OperatorParameter,
+    OperatorRequest,
+    OperatorVersionSummary,
+    TrainingExample,
+)
+from .output_schema import canonical_output_schema, output_schema_problems
+
+__all__ = [
+    "Action",
+    "CaptureRule",
+    "ChannelSetting",
+    "ContextToggle",
+    "ConversationConfiguration",
+    "ConversationConfigurationCreate",
+    "ConversationConfigurationPatch",
+    "ConversationConfigurationReplace",
+    "ConversationsV1Bridge",
+    "IntelligenceConfiguration",
+    "IntelligenceConfigurationCreate",
+    "IntelligenceConfigurationUpdate",
+    "KnowledgeContext",
+    "LanguageOperator",
+    "LanguageOperatorVersion",
+    "MemoryContext",
+    "Operation",
+    "OperationAccepted",
+    "OperatorContext",
+    "OperatorParameter",
+    "OperatorRequest",
+    "OperatorVersionSummary",
+    "Problem",
+    "Rule",
+    "RuleContext",
+    "RuleCreate",
+    "RuleOperator",
+    "RuleUpdate",
+    "StatusCallback",
+    "StatusTimeouts",
+    "TrainingExample",
+    "Trigger",
+    "TriggerParameters",
+    "WireModel",
+    "canonical_output_schema",
+    "error_messages",
+    "output_schema_problems",
+    "python_name",
+    "python_path",
+    "unknown_fields",
+]

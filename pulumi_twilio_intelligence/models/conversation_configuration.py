@@ -1,0 +1,183 @@
+"""Conversation Configurations and Operations (Conversations API v2, ``/v2/ControlPlane/...``).
+
+Schemas ``conversations.v2.configuration`` (and the inline request bodies of POST, PUT and PATCH,
+whose required sets differ), ``channel_setting``, ``status_timeouts``, ``capture_rule``,
+``status_callback_config``, ``conversations_v1_bridge``, ``operation_status`` and
+``operation_accepted`` of the official document.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ._base import WireModel
+from ._types import Uri
+
+GroupingType = Literal[
+    "GROUP_BY_PROFILE", "GROUP_BY_PARTICIPANT_ADDRESSES", "GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE"
+]
+OperationStatusValue = Literal["PENDING", "COMPLETED", "FAILED"]
+CallbackMethod = Literal["POST", "GET"]
+
+DISPLAY_NAME_PATTERN = r"^[a-zA-Z0-9-_ ]+$"
+MEMORY_STORE_ID_PATTERN = r"^mem_(store|service)_[0-7][0-9a-z]{25}$"
+IDEMPOTENCY_KEY_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+#: Server-side default of ``statusCallbacks[].method``.
+DEFAULT_CALLBACK_METHOD = "POST"
+
+
+class StatusTimeouts(WireModel):
+    """``{inactive?, closed?}``: minutes (at least 1) before a conversation becomes inactive / closed."""
+
+    inactive: int | None = Field(None, ge=1)
+    closed: int | None = Field(None, ge=1)
+
+
+class CaptureRule(WireModel):
+    """``{from, to, metadata?}``: which communications of a channel start or join conversations.
+
+    ``*`` is a wildcard in ``from`` and ``to``; ``metadata`` holds strings such as ``callType``.
+    """
+
+    from_: str = Field(alias="from")
+    to: str
+    metadata: dict[str, str] | None = None
+
+
+class ChannelSetting(WireModel):
+    """``{statusTimeouts?, captureRules?}``: the settings of one channel (``VOICE``, ``SMS``...)."""
+
+    status_timeouts: StatusTimeouts | None = None
+    capture_rules: list[CaptureRule] | None = None
+
+
+class StatusCallback(WireModel):
+    """``{url, method?}``: where conversation status changes are sent (method POST by default)."""
+
+    url: Uri
+    method: CallbackMethod | None = None
+
+
+class ConversationsV1Bridge(WireModel):
+    """``{serviceId}``: the Conversations V1 Service (``IS`` + 32 hex) bridged to this configuration."""
+
+    service_id: str = Field(pattern=r"^IS[0-9a-f]{32}$")
+
+
+class _ConfigurationBody(WireModel):
+    """Every writable field; none required (the required sets differ per method)."""
+
+    display_name: str | None = Field(None, max_length=32, pattern=DISPLAY_NAME_PATTERN)
+    description: str | None = Field(None, max_length=512)
+    conversation_grouping_type: GroupingType | None = None
+    memory_store_id: str | None = None
+    channel_settings: dict[str, ChannelSetting] | None = None
+    status_callbacks: list[StatusCallback] | None = Field(None, max_length=2)
+    intelligence_configuration_ids: list[str] | None = Field(None, max_length=5)
+    memory_extraction_enabled: bool | None = None
+    conversations_v1_bridge: ConversationsV1Bridge | None = None
+
+
+class ConversationConfigurationCreate(_ConfigurationBody):
+    """Body of ``POST /v2/ControlPlane/Configurations``.
+
+    Required: ``displayName``, ``description``, ``conversationGroupingType``, ``memoryStoreId``.
+    """
+
+    display_name: str = Field(max_length=32, pattern=DISPLAY_NAME_PATTERN)
+    description: str = Field(max_length=512)
+    conversation_grouping_type: GroupingType
+    memory_store_id: str
+
+
+class ConversationConfigurationReplace(_ConfigurationBody):
+    """Body of ``PUT /v2/ControlPlane/Configurations/{id}`` (a full replacement).
+
+    Required: ``conversationGroupingType``, ``channelSettings``, ``description``, ``memoryStoreId``.
+    """
+
+    description: str = Field(max_length=512)
+    conversation_grouping_type: GroupingType
+    memory_store_id: str
+    channel_settings: dict[str, ChannelSetting]
+
+
+class ConversationConfigurationPatch(_ConfigurationBody):
+    """Body of ``PATCH /v2/ControlPlane/Configurations/{id}``: only the fields sent change.
+
+    Every field is nullable. A ``channelSettings`` key mapped to ``null`` removes that channel.
+    """
+
+    channel_settings: dict[str, ChannelSetting | None] | None = None  # type: ignore[assignment]
+
+    __nullable__ = frozenset(
+        {
+            "display_name",
+            "description",
+            "memory_store_id",
+            "channel_settings",
+            "status_callbacks",
+            "intelligence_configuration_ids",
+            "memory_extraction_enabled",
+            "conversations_v1_bridge",
+        }
+    )
+
+
+class ConversationConfiguration(_ConfigurationBody):
+    """A Conversation Configuration as Twilio returns it (fetch and list items).
+
+    ``createdAt``/``updatedAt`` are ISO-8601 date-times; ``version`` grows with every change.
+    """
+
+    id: str
+    display_name: str = Field(max_length=32, pattern=DISPLAY_NAME_PATTERN)
+    description: str = Field(max_length=512)
+    conversation_grouping_type: GroupingType
+    memory_store_id: str
+    status_callbacks: list[StatusCallback] | None = Field(None, max_length=20)
+    trait_extraction_strategy_ids: list[str] | None = Field(None, max_length=1)
+    observation_extraction_strategy_ids: list[str] | None = Field(None, max_length=1)
+    created_at: str | None = None
+    updated_at: str | None = None
+    version: int | None = None
+
+
+class Problem(WireModel):
+    """An RFC 9457 problem: ``{type, title, status, detail, instance}`` (a FAILED Operation's ``error``)."""
+
+    type: str | None = None
+    title: str | None = None
+    status: int | None = None
+    detail: str | None = None
+    instance: str | None = None
+
+
+class OperationAccepted(WireModel):
+    """The 202 body of every asynchronous write: ``{statusUrl, related?}``."""
+
+    status_url: str
+    related: dict[str, str] | None = None
+
+    __nullable__ = frozenset({"related"})
+
+
+class Operation(WireModel):
+    """``GET /v2/ControlPlane/Operations/{id}``: an asynchronous write and its state.
+
+    ``status`` is PENDING, then COMPLETED or FAILED (with ``error``); ``related`` maps
+    ``configurationId`` to the configuration written.
+    """
+
+    operation_id: str
+    status: OperationStatusValue
+    created_at: str
+    completed_at: str | None = None
+    status_url: str
+    error: Problem | None = None
+    related: dict[str, str] | None = None
+
+    __nullable__ = frozenset({"completed_at", "error", "related"})

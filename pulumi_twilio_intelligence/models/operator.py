@@ -1,0 +1,125 @@
+"""Language Operators (Intelligence API v3, ``/v3/ControlPlane/Operators``).
+
+Schemas ``LanguageOperator``, ``OperatorParameter``, ``OperatorContext``, ``OperatorTrainingExample``,
+``ListOperatorVersionsResponse`` and ``LanguageOperatorVersion`` of the official document.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from ._base import WireModel
+from .output_schema import output_schema_problems
+
+OutputFormat = Literal["TEXT", "JSON", "CLASSIFICATION"]
+ParameterType = Literal["STRING", "INTEGER", "NUMBER", "BOOLEAN", "KNOWLEDGE_BASE_AND_SOURCE_IDS"]
+Author = Literal["SELF", "TWILIO"]
+VersionStatus = Literal["PREVIEW", "ACTIVE", "DEPRECATED", "RETIRED"]
+
+OPERATOR_ID_PATTERN = r"^intelligence_operator_[0-7][0-9a-z]{25}$"
+
+
+class OperatorParameter(WireModel):
+    """One declared parameter: ``{type, default?, required?, description?}``.
+
+    ``required`` defaults to false on Twilio's side; ``KNOWLEDGE_BASE_AND_SOURCE_IDS`` takes no default.
+    """
+
+    type: ParameterType
+    default: Any = None
+    required: bool | None = None
+    description: str | None = None
+
+    __nullable__ = frozenset({"default"})
+
+
+class ContextToggle(WireModel):
+    """``{enabled: bool}``: whether the operator may use Memory or Knowledge at run time."""
+
+    enabled: bool | None = None
+
+
+class OperatorContext(WireModel):
+    """``{memory?: {enabled}, knowledge?: {enabled}}``."""
+
+    memory: ContextToggle | None = None
+    knowledge: ContextToggle | None = None
+
+
+class TrainingExample(WireModel):
+    """``{input, output}``: an example of the operator's intended behaviour."""
+
+    input: str
+    output: str
+
+
+class _OperatorBody(WireModel):
+    """Fields shared by requests and responses; nothing required."""
+
+    display_name: str | None = Field(None, min_length=1, max_length=128)
+    description: str | None = None
+    prompt: str | None = None
+    output_format: OutputFormat | None = None
+    output_schema: dict[str, Any] | None = None
+    training_examples: list[TrainingExample] | None = None
+    context: OperatorContext | None = None
+    parameters: dict[str, OperatorParameter] | None = None
+
+
+class OperatorRequest(_OperatorBody):
+    """Body of ``POST /v3/ControlPlane/Operators`` and ``PUT /v3/ControlPlane/Operators/{id}``.
+
+    Required: ``displayName``, ``prompt``, ``outputFormat``. ``outputSchema`` is required when
+    ``outputFormat`` is ``JSON`` and must stay within Twilio's supported JSON Schema subset.
+    """
+
+    display_name: str = Field(min_length=1, max_length=128)
+    prompt: str
+    output_format: OutputFormat
+    output_schema: dict[str, Any] | None = Field(None, validate_default=True)
+
+    @field_validator("output_schema")
+    @classmethod
+    def _supported_subset(cls, value: dict[str, Any] | None, info: ValidationInfo) -> dict[str, Any] | None:
+        if value is None:
+            if info.data.get("output_format") == "JSON":
+                raise ValueError("is required when the output format is JSON")
+            return None
+        problems = output_schema_problems(value)
+        if problems:
+            where, reason = problems[0]
+            raise ValueError(f"{where}: {reason}" if where else reason)
+        return value
+
+
+class LanguageOperator(_OperatorBody):
+    """A Language Operator as Twilio returns it (201/200 of create, fetch, update, list items).
+
+    ``id`` is a TTID (``intelligence_operator_...``), ``version`` starts at 1 and grows with every
+    update, ``author`` is ``SELF`` for custom operators and ``TWILIO`` for Twilio-authored ones (whose
+    ``prompt`` and ``trainingExamples`` are omitted).
+    """
+
+    id: str | None = None
+    version: int | None = None
+    author: Author | None = None
+
+
+class OperatorVersionSummary(WireModel):
+    """An item of ``GET /v3/ControlPlane/Operators/{id}/Versions``."""
+
+    version: int
+    status: VersionStatus
+    date_created: str
+    date_deprecated: str | None = None
+    retirement_date: str | None = None
+    date_retired: str | None = None
+
+
+class LanguageOperatorVersion(LanguageOperator):
+    """``GET /v3/ControlPlane/Operators/{id}/Versions/{version}``: the operator at that version."""
+
+    status: VersionStatus
+    date_created: str
