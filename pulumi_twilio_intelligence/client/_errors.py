@@ -1,0 +1,66 @@
+"""Turning Twilio error responses into :class:`~pulumi_twilio_intelligence.errors.TwilioApiError`.
+
+The two APIs answer errors in different shapes, and both are understood:
+
+* Intelligence v3: ``{code, message, httpStatusCode, userError, params}``;
+* Conversations v2: ``{code, message, more_info, status}``;
+* a FAILED Operation: an RFC 9457 problem ``{type, title, status, detail, instance}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..errors import TwilioApiError
+
+MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
+
+
+#: Secrets shorter than this are not scrubbed (they would mangle every message; real ones are longer).
+MIN_SCRUB_LENGTH = 6
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret (of at least 6 characters) replaced by ``***``."""
+    for secret in secrets:
+        if secret and len(secret) >= MIN_SCRUB_LENGTH:
+            text = text.replace(secret, "***")
+    return text
+
+
+def api_error(response: httpx.Response, secrets: Iterable[str] = ()) -> TwilioApiError:
+    """The :class:`TwilioApiError` that ``response`` (a 4xx or 5xx) describes."""
+    secrets = tuple(secrets)
+    body: Any
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    details = body if isinstance(body, dict) else {}
+    code = details.get("code")
+    message = details.get("message") or details.get("detail") or details.get("title")
+    if not message:
+        message = response.reason_phrase or "error"
+        text = response.text.strip()
+        if text and not details:
+            message = f"{message}: {text[:200]}"
+    more_info = details.get("more_info") or details.get("moreInfo")
+    params = details.get("params")
+    if not more_info and isinstance(params, dict):
+        more_info = params.get("twilioErrorCodeUrl")
+    if not more_info and isinstance(code, int):
+        more_info = MORE_INFO.format(code=code)
+    request = response.request
+    return TwilioApiError(
+        response.status_code,
+        scrub(str(message), secrets),
+        code=code if isinstance(code, int) else None,
+        more_info=more_info,
+        method=request.method,
+        path=urlsplit(str(request.url)).path,
+        details=details,
+    )
