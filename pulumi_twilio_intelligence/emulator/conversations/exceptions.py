@@ -1,0 +1,19 @@
+"""The Conversations v2 error body: ``{code, message, more_info, status}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import EmulatorError
+
+MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
+
+
+def render_error(error: EmulatorError) -> dict[str, Any]:
+    """The JSON body Twilio's Conversations v2 API gives for ``error``."""
+    return {
+        "code": error.code,
+        "message": error.message,
+        "more_info": MORE_INFO.format(code=error.code),
+        "status": error.status,
+    }

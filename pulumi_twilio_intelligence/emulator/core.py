@@ -1,0 +1,142 @@
+"""The emulator object: state, ids, clock, accounts, faults, request counts and the two API backends."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from ..models import WireModel, error_messages
+from .accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, Accounts
+from .conversations.models import ConversationsBackend
+from .errors import EmulatorError, bad_request, not_found
+from .faults import Faults
+from .ids import IdFactory
+from .intelligence.models import IntelligenceBackend
+from .state import Store
+
+M = TypeVar("M", bound=WireModel)
+
+
+class Emulator:
+    """A stateful, validating emulator of Twilio's Intelligence v3 and Conversations v2 ControlPlane.
+
+    Args:
+        state_path: SQLite file for durable state; ``None`` keeps state in memory.
+        accounts: ``{account_sid: auth_token}``; with neither ``accounts`` nor ``api_keys`` the demo
+            account (:data:`DEMO_ACCOUNT_SID` / :data:`DEMO_AUTH_TOKEN`) is served.
+        api_keys: ``{api_key: (secret, account_sid)}``.
+        faults: fault injection and timing (see :class:`Faults`).
+        seed: makes minted ids reproducible.
+        clock: seconds since the epoch (replace it to drive Operations in tests).
+
+    Use :meth:`app` for the ASGI application (server mode) and
+    :func:`pulumi_twilio_intelligence.emulator.mock_twilio` for the in-process mode.
+    """
+
+    def __init__(
+        self,
+        *,
+        state_path: str | None = None,
+        accounts: dict[str, str] | None = None,
+        api_keys: dict[str, tuple[str, str]] | None = None,
+        faults: Faults | None = None,
+        seed: int | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = Store(state_path)
+        self.clock = clock
+        self.ids = IdFactory(seed, clock)
+        self.faults = faults or Faults()
+        self.accounts = Accounts()
+        for sid, token in (accounts or {}).items():
+            self.accounts.add_account(sid, token)
+        for key, (secret, sid) in (api_keys or {}).items():
+            self.accounts.add_api_key(key, secret, sid)
+        if not accounts and not api_keys:
+            self.accounts.add_account(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN)
+        self.intelligence = IntelligenceBackend(self)
+        self.conversations = ConversationsBackend(self)
+        self._counts: Counter[str] = Counter()
+        self._counts_lock = threading.Lock()
+
+    # -- helpers for the backends ------------------------------------------------------------
+
+    def now_iso(self) -> str:
+        """The current time as Twilio writes it: ``2026-01-12T08:18:17Z``."""
+        return self.iso(self.clock())
+
+    @staticmethod
+    def iso(epoch: float) -> str:
+        """An epoch time as an ISO-8601 UTC string with seconds precision."""
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def validate(self, model: type[M], body: Any) -> M:
+        """Validate a JSON body against a wire model; 400 naming the first offending field."""
+        if not isinstance(body, dict):
+            raise bad_request("body", "must be a JSON object")
+        try:
+            return model.from_wire(body)
+        except ValidationError as exc:
+            pairs = error_messages(model, exc, python=False)
+            path, reason = pairs[0] if pairs else ("body", "is invalid")
+            raise bad_request(path or "body", reason) from None
+
+    @staticmethod
+    def check_id(value: str, pattern: str, name: str) -> None:
+        """A path id that cannot exist (wrong TTID pattern) is simply not found: 404."""
+        if not re.match(pattern, value):
+            raise not_found("Resource", value)
+
+    @staticmethod
+    def check_pattern(value: str, pattern: str, name: str) -> None:
+        """400 naming ``name`` when ``value`` does not match ``pattern``."""
+        if not re.match(pattern, value):
+            raise bad_request(name, f"must match {pattern}")
+
+    # -- request accounting -------------------------------------------------------------------
+
+    def count(self, method: str, template: str) -> None:
+        """Record one API request (method and route template, e.g. ``GET /v3/ControlPlane/Operators/{id}``)."""
+        with self._counts_lock:
+            self._counts[f"{method} {template}"] += 1
+
+    def request_counts(self) -> dict[str, int]:
+        """API requests served so far, per ``"METHOD /route/{template}"``."""
+        with self._counts_lock:
+            return dict(self._counts)
+
+    def reset_counts(self) -> None:
+        """Start counting requests from zero."""
+        with self._counts_lock:
+            self._counts.clear()
+
+    def reset(self) -> None:
+        """Forget all state and request counts (accounts and faults stay)."""
+        self.store.reset()
+        self.reset_counts()
+
+    def custom_resources(self, account: str | None = None) -> dict[str, int]:
+        """How many user-created objects exist (Twilio-authored operators excluded), per kind."""
+        out: dict[str, int] = {}
+        accounts = [account] if account else self.store.accounts()
+        for acct in accounts:
+            self.conversations.advance(acct)
+            for kind, docs in (
+                ("operator", [d for d in self.store.all(acct, "operator") if d.get("author") != "TWILIO"]),
+                ("intelligence_configuration", self.store.all(acct, "intelligence_configuration")),
+                ("conversation_configuration", self.store.all(acct, "conversation_configuration")),
+            ):
+                if docs:
+                    out[kind] = out.get(kind, 0) + len(docs)
+        return out
+
+    def error(self, status: int, message: str, **kwargs: Any) -> EmulatorError:
+        """An :class:`EmulatorError` (for routes and faults)."""
+        return EmulatorError(status, message, **kwargs)

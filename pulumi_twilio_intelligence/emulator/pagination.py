@@ -1,0 +1,87 @@
+"""Token pagination over the store, as both APIs document it.
+
+Query ``pageSize`` (1-1000, default 50) and ``pageToken``; answer ``{<key>: [...], meta: {key,
+pageSize, nextToken?}}`` where ``meta.pageSize`` is the number of items actually returned. Tokens are
+opaque URL-safe base64 strings.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from .errors import bad_request
+from .state import Store
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+
+def page_size_param(query: Mapping[str, str]) -> int:
+    """``pageSize`` from the query string, validated (400 naming ``pageSize``)."""
+    raw = query.get("pageSize")
+    if raw is None:
+        return DEFAULT_PAGE_SIZE
+    try:
+        size = int(raw)
+    except ValueError:
+        raise bad_request("pageSize", "must be an integer") from None
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise bad_request("pageSize", f"must be between 1 and {MAX_PAGE_SIZE}")
+    return size
+
+
+def _decode(token: str) -> int:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        after = int(data["after"])
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise bad_request("pageToken", "is not a token this API issued") from None
+    return after
+
+
+def _encode(after: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode().rstrip("=")
+
+
+def paginate(
+    store: Store,
+    account: str,
+    kind: str,
+    query: Mapping[str, str],
+    *,
+    key: str,
+    render: Callable[[dict[str, Any]], dict[str, Any]],
+    keep: Callable[[dict[str, Any]], bool] = lambda _doc: True,
+) -> dict[str, Any]:
+    """One page of documents of ``kind`` that ``keep`` accepts, rendered, in the list envelope."""
+    size = page_size_param(query)
+    token = query.get("pageToken")
+    after = _decode(token) if token else 0
+    items: list[dict[str, Any]] = []
+    last = after
+    more = False
+    for seq, doc in _iter_after(store, account, kind, after):
+        if not keep(doc):
+            continue
+        if len(items) == size:
+            more = True
+            break
+        items.append(render(doc))
+        last = seq
+    meta: dict[str, Any] = {"key": key, "pageSize": len(items)}
+    if more:
+        meta["nextToken"] = _encode(last)
+    return {key: items, "meta": meta}
+
+
+def _iter_after(store: Store, account: str, kind: str, after: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    while True:
+        batch = store.page(account, kind, after=after, limit=100)
+        if not batch:
+            return
+        yield from batch
+        after = batch[-1][0]

@@ -1,0 +1,77 @@
+"""What a route handler receives and returns, independent of the web framework."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import EmulatorError
+
+if TYPE_CHECKING:
+    from .core import Emulator
+
+
+@dataclass
+class Call:
+    """One authenticated API request.
+
+    Attributes:
+        emulator: the emulator serving it.
+        account: the Account SID the credentials act for.
+        params: path parameters (``{"id": ...}``).
+        query: query string parameters.
+        headers: request headers (case-insensitive mapping).
+        body: the raw request body.
+        base_url: scheme and host the client used (``https://conversations.twilio.com``), no slash.
+    """
+
+    emulator: Emulator
+    account: str
+    params: Mapping[str, str]
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    body: bytes
+    base_url: str
+
+    def json(self) -> Any:
+        """The body as JSON; 400 when it is missing or malformed."""
+        if not self.body.strip():
+            raise EmulatorError(400, "Invalid request body: a JSON object is required", field="body")
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise EmulatorError(400, f"Invalid request body: malformed JSON ({exc})", field="body") from None
+
+
+@dataclass
+class Reply:
+    """A handler's answer: status, JSON body (``None`` for no body) and extra headers."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[Call], Reply]
+
+
+@dataclass(frozen=True)
+class Route:
+    """``method`` + ``template`` (Starlette path syntax) served by ``handler``."""
+
+    method: str
+    template: str
+    handler: Handler
+
+
+@dataclass(frozen=True)
+class Service:
+    """One emulated API: its routes, its error body and the error statuses it documents for faults."""
+
+    name: str
+    prefix: str
+    routes: tuple[Route, ...]
+    render_error: Callable[[EmulatorError], dict[str, Any]]
+    fault_statuses: tuple[int, ...]

@@ -1,0 +1,153 @@
+"""The emulator as a local HTTP server: ``twilio-intelligence-emulator`` (uvicorn).
+
+The first line printed is ``Twilio emulator listening on http://HOST:PORT``; point
+``TWILIO_INTELLIGENCE_BASE_URL`` and ``TWILIO_CONVERSATIONS_BASE_URL`` at that URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import socket
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from .accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
+from .app import build_app
+from .core import Emulator
+from .faults import Faults
+
+
+def _pair(text: str) -> tuple[str, str]:
+    sid, sep, token = text.partition(":")
+    if not sep or not sid or not token:
+        raise argparse.ArgumentTypeError("expected SID:TOKEN")
+    return sid, token
+
+
+def _triple(text: str) -> tuple[str, str, str]:
+    parts = text.split(":")
+    if len(parts) != 3 or not all(parts):
+        raise argparse.ArgumentTypeError("expected KEY:SECRET:ACCOUNT_SID")
+    return parts[0], parts[1], parts[2]
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("expected a fraction between 0 and 1")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    p = argparse.ArgumentParser(
+        prog="twilio-intelligence-emulator",
+        description="A local emulator of Twilio's Intelligence v3 and Conversations v2 ControlPlane APIs.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free port (default)")
+    p.add_argument("--state", metavar="PATH", help="SQLite file for durable state (default: in memory)")
+    p.add_argument(
+        "--account",
+        metavar="SID:TOKEN",
+        type=_pair,
+        action="append",
+        default=[],
+        help=f"an Account SID and auth token to accept (repeatable; default {DEMO_ACCOUNT_SID}:{DEMO_AUTH_TOKEN})",
+    )
+    p.add_argument(
+        "--api-key",
+        metavar="KEY:SECRET:SID",
+        type=_triple,
+        action="append",
+        default=[],
+        help="an API key and secret bound to an Account SID (repeatable)",
+    )
+    p.add_argument(
+        "--operation-delay",
+        metavar="SECONDS",
+        type=_non_negative,
+        default=1.0,
+        help="how long an Operation stays PENDING (default 1)",
+    )
+    p.add_argument(
+        "--latency-ms", metavar="MS", type=_non_negative, default=0.0, help="milliseconds added to every API response"
+    )
+    p.add_argument(
+        "--error-rate",
+        metavar="FRACTION",
+        type=_fraction,
+        default=0.0,
+        help="share of API requests answered 429 (with Retry-After), 500 or 503",
+    )
+    p.add_argument(
+        "--fail-operations", metavar="FRACTION", type=_fraction, default=0.0, help="share of Operations that end FAILED"
+    )
+    p.add_argument(
+        "--stuck-operations",
+        metavar="FRACTION",
+        type=_fraction,
+        default=0.0,
+        help="share of Operations that never complete",
+    )
+    p.add_argument("--seed", type=int, help="seed for ids and fault injection (reproducible runs)")
+    p.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the server until SIGINT or SIGTERM."""
+    args = parser().parse_args(argv)
+    faults = Faults(
+        operation_delay=args.operation_delay,
+        latency_ms=args.latency_ms,
+        error_rate=args.error_rate,
+        fail_operations=args.fail_operations,
+        stuck_operations=args.stuck_operations,
+        seed=args.seed,
+    )
+    try:
+        emulator = Emulator(
+            state_path=args.state,
+            accounts=dict(args.account),
+            api_keys={key: (secret, sid) for key, secret, sid in args.api_key},
+            faults=faults,
+            seed=args.seed,
+        )
+    except ValueError as exc:
+        print(f"twilio-intelligence-emulator: {exc}", file=sys.stderr)
+        return 2
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Twilio emulator listening on http://{shown}:{port}", flush=True)
+    accounts = sorted({c.account for c in emulator.accounts.all()})
+    print(
+        f"accounts: {', '.join(accounts)}; state: {args.state or 'in memory'}; "
+        f"operation delay: {faults.operation_delay:g} s",
+        flush=True,
+    )
+    config = uvicorn.Config(build_app(emulator), log_level=args.log_level, access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        emulator.store.close()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
