@@ -1,0 +1,51 @@
+"""The base class of the three resources: placeholders for every output, identity for idempotency."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import pulumi
+from pulumi import dynamic
+
+from ._provider import TwilioProvider
+from ._spec import RESOURCE_KEY
+
+R = TypeVar("R", bound="TwilioResource")
+
+#: Pulumi type tokens are ``pulumi-python:dynamic/<MODULE>:<Type>``.
+MODULE = "twilio"
+
+
+class TwilioResource(dynamic.Resource):
+    """A Pulumi dynamic resource backed by a :class:`TwilioProvider` subclass.
+
+    Subclasses set ``_provider_class``. Every output the spec lists exists as an attribute
+    (``pulumi.Output``), known after creation.
+    """
+
+    _provider_class: type[TwilioProvider]
+
+    def __init__(
+        self,
+        resource_name: str,
+        inputs: dict[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        spec = self._provider_class.SPEC
+        props: dict[str, Any] = dict.fromkeys(spec.output_fields)
+        props.update({k: v for k, v in inputs.items() if v is not None})
+        if opts is None or opts.id is None:
+            props[RESOURCE_KEY] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{spec.type_name}/{resource_name}"
+        super().__init__(self._provider_class(), resource_name, props, opts)
+
+    @classmethod
+    def get(cls: type[R], resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> R:
+        """Reference an existing object read-only by its id (``pulumi refresh`` keeps it current).
+
+        Nothing is created, updated or deleted; ``pulumi destroy`` only forgets it.
+        """
+        resource = cls.__new__(cls)
+        TwilioResource.__init__(
+            resource, resource_name, {}, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        )
+        return resource

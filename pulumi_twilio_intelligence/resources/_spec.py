@@ -1,0 +1,137 @@
+"""Per-resource specifics as data, and the canonical form that ``diff`` compares.
+
+A :class:`ResourceSpec` says where a resource lives, which wire models validate and render it, which
+of its fields are inputs and outputs, how Twilio normalises what it stores, and which extra checks
+apply. The generic provider (:mod:`._provider`) does the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pulumi.runtime.rpc import contains_unknowns
+from pydantic import TypeAdapter, ValidationError
+
+from ..client import Endpoint
+from ..models import WireModel, python_name
+from ..models._base import NULL_AS_ABSENT
+
+if TYPE_CHECKING:
+    from pulumi.dynamic import CheckFailure
+
+    from ._check import CheckContext
+
+#: Inputs only the provider uses (never sent to Twilio, never compared by ``diff``).
+EXISTING_ID = "existing_id"
+RESOURCE_KEY = "__name"
+#: Outputs only the provider writes.
+OPERATION_ID = "operation_id"
+PROVIDER_INPUTS = (EXISTING_ID, RESOURCE_KEY)
+
+
+class _Unknown:
+    """A value not known yet (preview): never equal to anything, not even itself."""
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __ne__(self, other: object) -> bool:
+        return True
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "<unknown>"
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """Everything that differs between the three resources.
+
+    Attributes:
+        type_name: the Pulumi type name (``pulumi-python:dynamic/twilio:<type_name>``).
+        title: how messages name the resource (``Intelligence Configuration``).
+        endpoint: the Twilio collection.
+        create_model, update_model: wire models of the create and update bodies; ``create_model``
+            also validates the inputs at ``check``.
+        response_model: the wire model of Twilio's answers.
+        server_fields: output-only fields Twilio returns (``version``, ``date_created``...).
+        id_pattern: the pattern of ids (for ``existing_id``), if Twilio documents one.
+        if_match: send ``If-Match: <version>`` on updates (Operators).
+        normalise: applies Twilio's server-side defaults to a canonical input dict (Python names).
+        update_body: builds the update body from the desired wire body and the current object
+            (keeps rule ids); by default the desired body as it is.
+        update_defaults: inputs sent on update when the user set none (fields PUT requires).
+        checks: extra ``check`` rules beyond the wire model (cross-field, online).
+    """
+
+    type_name: str
+    title: str
+    endpoint: Endpoint
+    create_model: type[WireModel]
+    update_model: type[WireModel]
+    response_model: type[WireModel]
+    server_fields: tuple[str, ...]
+    id_pattern: str | None = None
+    if_match: bool = False
+    normalise: Callable[[dict[str, Any]], dict[str, Any]] = lambda fields: fields
+    update_body: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None
+    update_defaults: Mapping[str, Any] = field(default_factory=dict)
+    checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
+    _adapters: dict[str, TypeAdapter[Any]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def input_fields(self) -> tuple[str, ...]:
+        """Python names of the inputs a user sets (the create model's fields)."""
+        return tuple(python_name(n) for n in self.create_model.model_fields)
+
+    @property
+    def output_fields(self) -> tuple[str, ...]:
+        """Python names of every output (inputs, then server fields, then provider outputs)."""
+        extra = (OPERATION_ID,) if self.endpoint.asynchronous else ()
+        return self.input_fields + self.server_fields + extra
+
+    def _adapter(self, name: str) -> TypeAdapter[Any]:
+        adapter = self._adapters.get(name)
+        if adapter is None:
+            fields = {python_name(n): f for n, f in self.create_model.model_fields.items()}
+            adapter = TypeAdapter(fields[name].annotation or Any)
+            self._adapters[name] = adapter
+        return adapter
+
+    def canonical(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The canonical form of the input fields in ``values`` (inputs or outputs, Python names).
+
+        Each field is re-rendered through its wire model (so key spellings and ``None`` vs absent
+        do not matter), empty lists and maps count as absent, and Twilio's server-side defaults
+        and normalisations are applied. A field whose value is not known yet is :data:`UNKNOWN`.
+        """
+        out: dict[str, Any] = {}
+        for name in self.input_fields:
+            value = values.get(name)
+            if value is None:
+                continue
+            if contains_unknowns(value):
+                out[name] = UNKNOWN
+                continue
+            try:
+                parsed = self._adapter(name).validate_python(
+                    value, by_alias=True, by_name=True, context={NULL_AS_ABSENT: True}
+                )
+                rendered = self._adapter(name).dump_python(parsed, mode="json", by_alias=False, exclude_none=True)
+            except ValidationError:
+                rendered = value  # invalid values are reported by check; compare them as written
+            if rendered in ([], {}):
+                continue
+            out[name] = rendered
+        return self.normalise(out)
+
+    def changed_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """Input fields whose canonical forms differ (or are not known yet), in field order."""
+        old, new = self.canonical(olds), self.canonical(news)
+        return [name for name in self.input_fields if old.get(name) != new.get(name)]

@@ -1,0 +1,170 @@
+"""The ``ConversationConfiguration`` resource (Conversations v2, Conversation Orchestrator).
+
+Endpoint: ``https://conversations.twilio.com/v2/ControlPlane/Configurations``. Every write is an
+asynchronous Operation: the provider sends a deterministic Idempotency-Key and waits for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from ..client import Endpoint
+from ..errors import TwilioApiError, TwilioError
+from ..models import (
+    ConversationConfiguration as ConversationConfigurationModel,
+)
+from ..models import (
+    ConversationConfigurationCreate,
+    ConversationConfigurationReplace,
+)
+from ..models.conversation_configuration import DEFAULT_CALLBACK_METHOD
+from ._check import CheckContext
+from ._provider import TwilioProvider
+from ._resource import MODULE, TwilioResource
+from ._spec import ResourceSpec
+from .args import ChannelSettingArgs, ConversationsV1BridgeArgs, GroupingType, StatusCallbackArgs
+
+INTELLIGENCE_CONFIGURATIONS_PATH = "/v3/ControlPlane/Configurations"
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    """Twilio's defaults: memory extraction off, status callbacks by POST."""
+    fields.setdefault("memory_extraction_enabled", False)
+    callbacks = fields.get("status_callbacks")
+    if isinstance(callbacks, list):
+        fields["status_callbacks"] = [
+            {**cb, "method": cb.get("method") or DEFAULT_CALLBACK_METHOD} if isinstance(cb, dict) else cb
+            for cb in callbacks
+        ]
+    return fields
+
+
+def check_intelligence_configurations(ctx: CheckContext) -> list[CheckFailure]:
+    """Each attached Intelligence Configuration exists in the account (when its id is known)."""
+    ids = ctx.inputs.get("intelligence_configuration_ids")
+    if ctx.client is None or not isinstance(ids, list):
+        return []
+    base = ctx.client.settings.intelligence_base_url + INTELLIGENCE_CONFIGURATIONS_PATH
+    failures = []
+    for i, ref in enumerate(ids):
+        if not isinstance(ref, str) or not ctx.known(ref):
+            continue
+        try:
+            ctx.client.get_json(f"{base}/{ref}")
+        except TwilioApiError as exc:
+            if exc.not_found:
+                failures.append(
+                    CheckFailure(
+                        f"intelligence_configuration_ids[{i}]",
+                        f"no Intelligence Configuration {ref} exists in this account",
+                    )
+                )
+            else:
+                ctx.warnings.append(f"could not verify intelligence_configuration_ids[{i}]: {exc}")
+        except TwilioError as exc:
+            ctx.warnings.append(f"could not verify intelligence_configuration_ids[{i}]: {exc}")
+    return failures
+
+
+CONVERSATION_CONFIGURATION = ResourceSpec(
+    type_name="ConversationConfiguration",
+    title="Conversation Configuration",
+    endpoint=Endpoint("conversations", "/v2/ControlPlane/Configurations", asynchronous=True),
+    create_model=ConversationConfigurationCreate,
+    update_model=ConversationConfigurationReplace,
+    response_model=ConversationConfigurationModel,
+    server_fields=(
+        "version",
+        "created_at",
+        "updated_at",
+        "trait_extraction_strategy_ids",
+        "observation_extraction_strategy_ids",
+    ),
+    normalise=_normalise,
+    update_defaults={"channel_settings": {}},  # PUT requires channelSettings
+    checks=(check_intelligence_configurations,),
+)
+
+
+class ConversationConfigurationProvider(TwilioProvider):
+    """The dynamic provider of :class:`ConversationConfiguration` (stable import path)."""
+
+    SPEC = CONVERSATION_CONFIGURATION
+
+
+class ConversationConfiguration(TwilioResource, module=MODULE, name="ConversationConfiguration"):
+    """A Conversation Configuration: how communications become conversations, and which
+    Intelligence Configurations analyse them.
+
+    Endpoint: ``/v2/ControlPlane/Configurations`` (Conversations v2). Writes are asynchronous
+    Operations, awaited up to ``twilio:operationTimeout`` seconds. Outputs: every input plus
+    ``version``, ``created_at``, ``updated_at`` and ``operation_id`` (the last write's Operation).
+
+    Args:
+        resource_name: the Pulumi resource name.
+        display_name: at most 32 characters of letters, digits, spaces, ``-`` and ``_``.
+        description: at most 512 characters.
+        conversation_grouping_type: ``GROUP_BY_PROFILE``, ``GROUP_BY_PARTICIPANT_ADDRESSES`` or
+            ``GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE``.
+        memory_store_id: the Memory Store (``mem_store_...``) that resolves profiles.
+        channel_settings: ``{channel: {"status_timeouts": {"inactive", "closed"} (minutes),
+            "capture_rules": [{"from", "to", "metadata"}]}}``.
+        status_callbacks: at most 2 ``{"url", "method"}``.
+        intelligence_configuration_ids: at most 5 Intelligence Configuration ids to attach.
+        memory_extraction_enabled: default false.
+        conversations_v1_bridge: ``{"service_id": "IS..."}``.
+        existing_id: adopt this existing configuration (updated to these inputs); read at creation only.
+        opts: Pulumi resource options.
+    """
+
+    display_name: pulumi.Output[str]
+    description: pulumi.Output[str]
+    conversation_grouping_type: pulumi.Output[str]
+    memory_store_id: pulumi.Output[str]
+    channel_settings: pulumi.Output[dict[str, Any] | None]
+    status_callbacks: pulumi.Output[list[dict[str, str]] | None]
+    intelligence_configuration_ids: pulumi.Output[list[str] | None]
+    memory_extraction_enabled: pulumi.Output[bool]
+    conversations_v1_bridge: pulumi.Output[dict[str, str] | None]
+    version: pulumi.Output[int]
+    created_at: pulumi.Output[str]
+    updated_at: pulumi.Output[str]
+    operation_id: pulumi.Output[str]
+
+    _provider_class = ConversationConfigurationProvider
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        display_name: pulumi.Input[str],
+        description: pulumi.Input[str],
+        conversation_grouping_type: pulumi.Input[GroupingType],
+        memory_store_id: pulumi.Input[str],
+        channel_settings: pulumi.Input[dict[str, pulumi.Input[ChannelSettingArgs]]] | None = None,
+        status_callbacks: pulumi.Input[list[pulumi.Input[StatusCallbackArgs]]] | None = None,
+        intelligence_configuration_ids: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+        memory_extraction_enabled: pulumi.Input[bool] | None = None,
+        conversations_v1_bridge: pulumi.Input[ConversationsV1BridgeArgs] | None = None,
+        existing_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {
+                "display_name": display_name,
+                "description": description,
+                "conversation_grouping_type": conversation_grouping_type,
+                "memory_store_id": memory_store_id,
+                "channel_settings": channel_settings,
+                "status_callbacks": status_callbacks,
+                "intelligence_configuration_ids": intelligence_configuration_ids,
+                "memory_extraction_enabled": memory_extraction_enabled,
+                "conversations_v1_bridge": conversations_v1_bridge,
+                "existing_id": existing_id,
+            },
+            opts,
+        )

@@ -1,0 +1,241 @@
+"""The ``IntelligenceConfiguration`` resource: rules that run Language Operators (Intelligence v3).
+
+Endpoint: ``https://intelligence.twilio.com/v3/ControlPlane/Configurations``. Updates are full
+replacements; existing rules are sent with their ids so that rule ids stay stable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from ..client import Endpoint
+from ..errors import TwilioApiError, TwilioError
+from ..models import (
+    IntelligenceConfiguration as IntelligenceConfigurationModel,
+)
+from ..models import (
+    IntelligenceConfigurationCreate,
+    IntelligenceConfigurationUpdate,
+    RuleCreate,
+)
+from ..models.intelligence_configuration import CONFIGURATION_ID_PATTERN, DEFAULT_TRIGGER_COUNT
+from ._check import CheckContext
+from ._provider import TwilioProvider
+from ._resource import MODULE, TwilioResource
+from ._spec import ResourceSpec
+from .args import RuleArgs
+
+OPERATORS_PATH = "/v3/ControlPlane/Operators"
+_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "STRING": (str,),
+    "INTEGER": (int,),
+    "NUMBER": (int, float),
+    "BOOLEAN": (bool,),
+    "KNOWLEDGE_BASE_AND_SOURCE_IDS": (str,),
+}
+
+
+def _canonical_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A rule (wire or Python shape: the keys agree) without its id, with Twilio's defaults:
+    no triggers is ``[]``, a trigger's count is 1."""
+    out = {k: v for k, v in rule.items() if k != "id"}
+    triggers = []
+    for trigger in out.get("triggers") or []:
+        params = dict(trigger.get("parameters") or {})
+        params.setdefault("count", DEFAULT_TRIGGER_COUNT)
+        triggers.append({**trigger, "parameters": params})
+    out["triggers"] = triggers
+    return out
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    rules = fields.get("rules")
+    if isinstance(rules, list):
+        fields["rules"] = [_canonical_rule(r) if isinstance(r, dict) else r for r in rules]
+    return fields
+
+
+def keep_rule_ids(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The PUT body: ``desired`` with each rule given the id of the current rule it updates.
+
+    A desired rule takes the id of a current rule with the same content; the others take the id of
+    the current rule at the same position, if still free; the rest are created anew.
+    """
+
+    def content(rule: dict[str, Any]) -> dict[str, Any]:
+        return _canonical_rule(RuleCreate.from_wire({k: v for k, v in rule.items() if k != "id"}).to_wire())
+
+    current_rules = current.get("rules") or []
+    free = {rule["id"]: content(rule) for rule in current_rules}
+    rules: list[dict[str, Any]] = [dict(r) for r in desired.get("rules") or []]
+    assigned: dict[int, str] = {}
+    for i, rule in enumerate(rules):
+        wanted = content(rule)
+        match = next((rid for rid, c in free.items() if c == wanted), None)
+        if match:
+            assigned[i] = match
+            del free[match]
+    for i in range(len(rules)):
+        if i not in assigned and i < len(current_rules) and current_rules[i]["id"] in free:
+            assigned[i] = current_rules[i]["id"]
+            del free[current_rules[i]["id"]]
+    for i, rid in assigned.items():
+        rules[i] = {"id": rid, **rules[i]}
+    return {**desired, "rules": rules}
+
+
+def check_rule_operators(ctx: CheckContext) -> list[CheckFailure]:
+    """Each rule's operators exist, pinned versions exist and are not RETIRED (DEPRECATED warns),
+    and parameter values match the operator's declared names and types (when known)."""
+    rules = ctx.inputs.get("rules")
+    if ctx.client is None or not isinstance(rules, list):
+        return []
+    base = ctx.client.settings.intelligence_base_url + OPERATORS_PATH
+    failures: list[CheckFailure] = []
+    for i, rule in enumerate(rules):
+        refs = rule.get("operators") if isinstance(rule, dict) else None
+        if not isinstance(refs, list):
+            continue
+        for j, ref in enumerate(refs):
+            if not isinstance(ref, dict):
+                continue
+            where = f"rules[{i}].operators[{j}]"
+            operator_id, version = ref.get("id"), ref.get("version")
+            if not isinstance(operator_id, str) or not ctx.known(operator_id):
+                continue
+            try:
+                operator = ctx.client.get_json(f"{base}/{operator_id}")
+                declared = operator.get("parameters") or {}
+                if isinstance(version, int) and not isinstance(version, bool):
+                    snapshot = ctx.client.get_json(f"{base}/{operator_id}/Versions/{version}")
+                    declared = snapshot.get("parameters") or {}
+                    status = snapshot.get("status")
+                    name = operator.get("displayName", operator_id)
+                    if status == "RETIRED":
+                        failures.append(
+                            CheckFailure(
+                                f"{where}.version",
+                                f"version {version} of operator '{name}' ({operator_id}) is RETIRED "
+                                f"since {snapshot.get('dateRetired', 'an earlier date')}: pin an ACTIVE version",
+                            )
+                        )
+                        continue
+                    if status == "DEPRECATED":
+                        ctx.warnings.append(
+                            f"{where}: version {version} of operator '{name}' ({operator_id}) is DEPRECATED and "
+                            f"will be retired on {snapshot.get('retirementDate', 'a date Twilio will announce')}"
+                        )
+            except TwilioApiError as exc:
+                if exc.not_found:
+                    what = "id" if "/Versions/" not in exc.path else "version"
+                    failures.append(
+                        CheckFailure(f"{where}.{what}", f"{exc.message} (no such operator or version in this account)")
+                    )
+                else:
+                    ctx.warnings.append(f"could not verify {where}: {exc}")
+                continue
+            except TwilioError as exc:
+                ctx.warnings.append(f"could not verify {where}: {exc}")
+                continue
+            failures.extend(_parameter_failures(where, operator_id, ref.get("parameters"), declared, ctx))
+    return failures
+
+
+def _parameter_failures(
+    where: str, operator_id: str, values: Any, declared: dict[str, Any], ctx: CheckContext
+) -> list[CheckFailure]:
+    if not ctx.known(values):
+        return []
+    values = values or {}
+    if not isinstance(values, dict):
+        return []
+    failures = []
+    for name, value in values.items():
+        spec = declared.get(name)
+        if spec is None:
+            failures.append(
+                CheckFailure(
+                    f"{where}.parameters.{name}",
+                    f"operator {operator_id} declares no parameter '{name}'"
+                    f" (declared: {', '.join(sorted(declared)) or 'none'})",
+                )
+            )
+            continue
+        kinds = _VALUE_TYPES.get(spec.get("type", ""), (object,))
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            failures.append(CheckFailure(f"{where}.parameters.{name}", f"must be a {spec.get('type')} value"))
+    for name, spec in declared.items():
+        if spec.get("required") and "default" not in spec and name not in values:
+            failures.append(
+                CheckFailure(f"{where}.parameters.{name}", f"operator {operator_id} requires this parameter")
+            )
+    return failures
+
+
+INTELLIGENCE_CONFIGURATION = ResourceSpec(
+    type_name="IntelligenceConfiguration",
+    title="Intelligence Configuration",
+    endpoint=Endpoint("intelligence", "/v3/ControlPlane/Configurations"),
+    create_model=IntelligenceConfigurationCreate,
+    update_model=IntelligenceConfigurationUpdate,
+    response_model=IntelligenceConfigurationModel,
+    server_fields=("account_id", "version", "date_created", "date_updated"),
+    id_pattern=CONFIGURATION_ID_PATTERN,
+    normalise=_normalise,
+    update_body=keep_rule_ids,
+    checks=(check_rule_operators,),
+)
+
+
+class IntelligenceConfigurationProvider(TwilioProvider):
+    """The dynamic provider of :class:`IntelligenceConfiguration` (stable import path)."""
+
+    SPEC = INTELLIGENCE_CONFIGURATION
+
+
+class IntelligenceConfiguration(TwilioResource, module=MODULE, name="IntelligenceConfiguration"):
+    """An Intelligence Configuration: up to 5 rules, each running 1-5 operators on a trigger.
+
+    Endpoint: ``/v3/ControlPlane/Configurations`` (Intelligence v3). Outputs: every input (``rules``
+    with their ``id``) plus ``account_id``, ``version``, ``date_created`` and ``date_updated``. It runs
+    once a Conversation Configuration attaches it (``intelligence_configuration_ids``).
+
+    Args:
+        resource_name: the Pulumi resource name.
+        display_name: 1-128 characters.
+        rules: 0-5 rules: ``{"operators": [{"id", "version", "parameters"}], "triggers": [{"on",
+            "parameters": {"count"}}], "actions": [{"type": "WEBHOOK", "method": "POST", "url"}],
+            "context": {...}}``.
+        description: free text.
+        existing_id: adopt this existing configuration (updated to these inputs); read at creation only.
+        opts: Pulumi resource options.
+    """
+
+    display_name: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    rules: pulumi.Output[list[dict[str, Any]]]
+    account_id: pulumi.Output[str]
+    version: pulumi.Output[int]
+    date_created: pulumi.Output[str]
+    date_updated: pulumi.Output[str]
+
+    _provider_class = IntelligenceConfigurationProvider
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        display_name: pulumi.Input[str],
+        rules: pulumi.Input[list[pulumi.Input[RuleArgs]]],
+        description: pulumi.Input[str] | None = None,
+        existing_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {"display_name": display_name, "description": description, "rules": rules, "existing_id": existing_id},
+            opts,
+        )

@@ -1,0 +1,137 @@
+"""Read-only lookups for Pulumi programs: ``get_operator`` and ``get_operator_version``.
+
+They run in the program process (dynamic providers cannot serve invokes), with the same settings as
+the provider: stack config ``twilio:*`` first, then ``TWILIO_*`` environment variables. They return
+plain values, known at preview time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from ..client import TwilioClient, iter_items
+from ..config import Settings
+from ..errors import TwilioError
+from ..models import LanguageOperator, LanguageOperatorVersion
+
+OPERATORS_PATH = "/v3/ControlPlane/Operators"
+
+
+class _StackConfig:
+    """Reads ``namespace:key`` from the running program's stack config (secrets in plain text)."""
+
+    def get(self, key: str) -> Any:
+        namespace, _, name = key.partition(":")
+        try:
+            return pulumi.Config(namespace).get(name)
+        except Exception:  # outside a Pulumi program there is no config
+            return None
+
+
+def _client(settings: Settings | None) -> TwilioClient:
+    return TwilioClient(settings or Settings.load(_StackConfig()))
+
+
+@dataclass(frozen=True)
+class GetOperatorResult:
+    """A Language Operator as a lookup returns it (Python names; ``id`` is the TTID)."""
+
+    id: str
+    display_name: str
+    author: str
+    version: int
+    output_format: str | None = None
+    description: str | None = None
+    output_schema: dict[str, Any] | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class GetOperatorVersionResult(GetOperatorResult):
+    """One version of an operator, with its lifecycle: ``status`` (PREVIEW, ACTIVE, DEPRECATED or
+    RETIRED) and the dates (ISO-8601) that go with it."""
+
+    status: str = "ACTIVE"
+    date_created: str | None = None
+    date_deprecated: str | None = None
+    retirement_date: str | None = None
+    date_retired: str | None = None
+
+
+def _operator_result(data: dict[str, Any], cls: type[GetOperatorResult] = GetOperatorResult, **extra: Any) -> Any:
+    fields = LanguageOperator.from_wire(data).to_python()
+    known = {k: fields[k] for k in ("output_format", "description", "output_schema", "context") if k in fields}
+    return cls(
+        id=fields["id"],
+        display_name=fields.get("display_name", ""),
+        author=fields.get("author", "SELF"),
+        version=fields.get("version", 1),
+        parameters=fields.get("parameters") or {},
+        **known,
+        **extra,
+    )
+
+
+def get_operator(
+    display_name: str | None = None,
+    author: str | None = None,
+    *,
+    id: str | None = None,
+    settings: Settings | None = None,
+) -> GetOperatorResult:
+    """Find one Language Operator by id, or by display name and author (``SELF`` or ``TWILIO``).
+
+    Endpoint: ``GET /v3/ControlPlane/Operators[/{id}]`` (every page is read when searching).
+
+    Raises:
+        TwilioError: no operator matches, or several do (the message lists what to pass).
+        TwilioApiError: the API refused the request.
+    """
+    client = _client(settings)
+    base = client.settings.intelligence_base_url + OPERATORS_PATH
+    try:
+        if id is not None:
+            return _operator_result(client.get_json(f"{base}/{id}"))  # type: ignore[no-any-return]
+        matches = [
+            op
+            for op in iter_items(client, base, page_size=1000)
+            if (display_name is None or op.get("displayName") == display_name)
+            and (author is None or op.get("author") == author)
+        ]
+    finally:
+        client.close()
+    wanted = f"display_name={display_name!r}" + (f", author={author!r}" if author else "")
+    if not matches:
+        raise TwilioError(f"get_operator: no Language Operator matches {wanted}")
+    if len(matches) > 1:
+        ids = ", ".join(op["id"] for op in matches)
+        raise TwilioError(f"get_operator: {len(matches)} operators match {wanted} ({ids}); pass author= or id=")
+    return _operator_result(matches[0])  # type: ignore[no-any-return]
+
+
+def get_operator_version(id: str, version: int, *, settings: Settings | None = None) -> GetOperatorVersionResult:
+    """One version of a Language Operator, with its status (e.g. to refuse RETIRED pins early).
+
+    Endpoint: ``GET /v3/ControlPlane/Operators/{id}/Versions/{version}``.
+
+    Raises:
+        TwilioApiError: 404 when the operator or the version does not exist.
+    """
+    client = _client(settings)
+    try:
+        data = client.get_json(f"{client.settings.intelligence_base_url}{OPERATORS_PATH}/{id}/Versions/{version}")
+    finally:
+        client.close()
+    model = LanguageOperatorVersion.from_wire(data).to_python()
+    lifecycle = {k: model.get(k) for k in ("date_created", "date_deprecated", "retirement_date", "date_retired")}
+    result: GetOperatorVersionResult = _operator_result(
+        {**data, "id": data.get("id", id), "version": data.get("version", version)},
+        GetOperatorVersionResult,
+        status=model["status"],
+        **lifecycle,
+    )
+    return result

@@ -1,0 +1,219 @@
+"""The ``Operator`` resource: a custom Language Operator (Intelligence v3).
+
+Endpoint: ``https://intelligence.twilio.com/v3/ControlPlane/Operators``. Updates send
+``If-Match: <version>``; every update makes Twilio increment ``version``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import jsonschema
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from ..client import Endpoint
+from ..models import LanguageOperator, OperatorRequest, canonical_output_schema
+from ..models.operator import OPERATOR_ID_PATTERN
+from ._check import CheckContext
+from ._provider import TwilioProvider
+from ._resource import MODULE, TwilioResource
+from ._spec import ResourceSpec
+from .args import OperatorContextArgs, OperatorParameterArgs, OutputFormat, TrainingExampleArgs
+
+PLACEHOLDER = re.compile(r"\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
+_OPENING = re.compile(r"\{\{\s*parameters\b")
+_DEFAULT_TYPES: dict[str, tuple[type, ...]] = {
+    "STRING": (str,),
+    "INTEGER": (int,),
+    "NUMBER": (int, float),
+    "BOOLEAN": (bool,),
+}
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    """Twilio stores JSON output schemas closed and fully required; ``required: false`` is the default."""
+    if fields.get("output_format") == "JSON" and isinstance(fields.get("output_schema"), dict):
+        fields["output_schema"] = canonical_output_schema(fields["output_schema"])
+    params = fields.get("parameters")
+    if isinstance(params, dict):
+        fields["parameters"] = {
+            name: {k: v for k, v in p.items() if not (k == "required" and v is False)} if isinstance(p, dict) else p
+            for name, p in params.items()
+        }
+    return fields
+
+
+def check_prompt_parameters(ctx: CheckContext) -> list[CheckFailure]:
+    """Every ``{{parameters.x}}`` in the prompt is declared; malformed placeholders are refused;
+    declared parameters the prompt never uses give a warning."""
+    prompt, params = ctx.inputs.get("prompt"), ctx.inputs.get("parameters") or {}
+    if not isinstance(prompt, str) or not ctx.known(prompt) or not isinstance(params, dict):
+        return []
+    failures = []
+    used = PLACEHOLDER.findall(prompt)
+    for name in dict.fromkeys(used):
+        if name not in params:
+            failures.append(
+                CheckFailure(
+                    "prompt",
+                    f"uses {{{{parameters.{name}}}}} but parameters declares no '{name}'"
+                    f" (declared: {', '.join(sorted(params)) or 'none'})",
+                )
+            )
+    if len(_OPENING.findall(prompt)) > len(used):
+        failures.append(CheckFailure("prompt", "has a malformed parameter placeholder; write {{parameters.<name>}}"))
+    unused = [n for n in params if n not in used]
+    if unused and not failures:
+        ctx.warnings.append(f"Operator parameters {', '.join(unused)} are declared but the prompt never uses them")
+    return failures
+
+
+def check_output_schema(ctx: CheckContext) -> list[CheckFailure]:
+    """``output_schema`` only goes with ``output_format`` JSON (required there, refused otherwise)."""
+    fmt, schema = ctx.inputs.get("output_format"), ctx.inputs.get("output_schema")
+    if ctx.known(fmt) and fmt in ("TEXT", "CLASSIFICATION") and schema is not None:
+        return [CheckFailure("output_schema", f"is only allowed when output_format is JSON (it is {fmt})")]
+    return []
+
+
+def check_parameter_defaults(ctx: CheckContext) -> list[CheckFailure]:
+    """A parameter's ``default`` has the parameter's type; knowledge-base parameters take none."""
+    params = ctx.inputs.get("parameters")
+    if not isinstance(params, dict) or not ctx.known(params):
+        return []
+    failures = []
+    for name, spec in params.items():
+        if not isinstance(spec, dict) or spec.get("default") is None:
+            continue
+        kind, default = spec.get("type"), spec["default"]
+        if kind == "KNOWLEDGE_BASE_AND_SOURCE_IDS":
+            failures.append(
+                CheckFailure(f"parameters.{name}.default", "KNOWLEDGE_BASE_AND_SOURCE_IDS parameters take no default")
+            )
+        elif kind in _DEFAULT_TYPES:
+            kinds = _DEFAULT_TYPES[kind]
+            if (isinstance(default, bool) and bool not in kinds) or not isinstance(default, kinds):
+                failures.append(
+                    CheckFailure(f"parameters.{name}.default", f"must be a {kind} value, like the parameter")
+                )
+    return failures
+
+
+def check_training_examples(ctx: CheckContext) -> list[CheckFailure]:
+    """For JSON output, every training example's ``output`` is JSON that the output schema accepts."""
+    fmt, schema, examples = (ctx.inputs.get(k) for k in ("output_format", "output_schema", "training_examples"))
+    if fmt != "JSON" or not isinstance(examples, list) or not ctx.known(examples) or not ctx.known(schema):
+        return []
+    failures = []
+    for i, example in enumerate(examples):
+        output = example.get("output") if isinstance(example, dict) else None
+        if not isinstance(output, str):
+            continue
+        try:
+            value = json.loads(output)
+        except ValueError:
+            failures.append(CheckFailure(f"training_examples[{i}].output", "must be JSON, since output_format is JSON"))
+            continue
+        if isinstance(schema, dict):
+            try:
+                jsonschema.validate(value, canonical_output_schema(schema))
+            except jsonschema.ValidationError as exc:
+                failures.append(
+                    CheckFailure(f"training_examples[{i}].output", f"does not match output_schema: {exc.message}")
+                )
+            except jsonschema.SchemaError:
+                pass
+    return failures
+
+
+OPERATOR = ResourceSpec(
+    type_name="Operator",
+    title="Operator",
+    endpoint=Endpoint("intelligence", "/v3/ControlPlane/Operators"),
+    create_model=OperatorRequest,
+    update_model=OperatorRequest,
+    response_model=LanguageOperator,
+    server_fields=("version", "author"),
+    id_pattern=OPERATOR_ID_PATTERN,
+    if_match=True,
+    normalise=_normalise,
+    checks=(check_prompt_parameters, check_output_schema, check_parameter_defaults, check_training_examples),
+)
+
+
+class OperatorProvider(TwilioProvider):
+    """The dynamic provider of :class:`Operator` (keep this import path stable: state refers to it)."""
+
+    SPEC = OPERATOR
+
+
+class Operator(TwilioResource, module=MODULE, name="Operator"):
+    """A custom Language Operator: a prompt, its output format and declared parameters.
+
+    Endpoint: ``/v3/ControlPlane/Operators`` (Intelligence v3). Outputs: every input plus
+    ``version`` (starts at 1, increments with each update: pin rules to it) and ``author`` (``SELF``);
+    the resource id is the operator's TTID (``intelligence_operator_...``).
+
+    Args:
+        resource_name: the Pulumi resource name.
+        display_name: 1-128 characters.
+        prompt: the instructions; may reference ``{{parameters.<name>}}`` of declared parameters.
+        output_format: ``TEXT``, ``JSON`` or ``CLASSIFICATION``.
+        description: free text.
+        output_schema: a JSON Schema (root type object) for ``JSON`` output; required there.
+        training_examples: ``[{"input": ..., "output": ...}]``.
+        context: ``{"memory": {"enabled": bool}, "knowledge": {"enabled": bool}}``.
+        parameters: ``{name: {"type", "default", "required", "description"}}``.
+        existing_id: adopt this existing operator instead of creating one (it is then updated to
+            these inputs); only read at creation.
+        opts: Pulumi resource options.
+
+    Invalid inputs fail at ``pulumi preview`` with the property path and the rule broken.
+    """
+
+    display_name: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    prompt: pulumi.Output[str]
+    output_format: pulumi.Output[str]
+    output_schema: pulumi.Output[dict[str, Any] | None]
+    training_examples: pulumi.Output[list[dict[str, str]] | None]
+    context: pulumi.Output[dict[str, Any] | None]
+    parameters: pulumi.Output[dict[str, dict[str, Any]] | None]
+    version: pulumi.Output[int]
+    author: pulumi.Output[str]
+
+    _provider_class = OperatorProvider
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        display_name: pulumi.Input[str],
+        prompt: pulumi.Input[str],
+        output_format: pulumi.Input[OutputFormat],
+        description: pulumi.Input[str] | None = None,
+        output_schema: pulumi.Input[dict[str, Any]] | None = None,
+        training_examples: pulumi.Input[list[pulumi.Input[TrainingExampleArgs]]] | None = None,
+        context: pulumi.Input[OperatorContextArgs] | None = None,
+        parameters: pulumi.Input[dict[str, pulumi.Input[OperatorParameterArgs]]] | None = None,
+        existing_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {
+                "display_name": display_name,
+                "description": description,
+                "prompt": prompt,
+                "output_format": output_format,
+                "output_schema": output_schema,
+                "training_examples": training_examples,
+                "context": context,
+                "parameters": parameters,
+                "existing_id": existing_id,
+            },
+            opts,
+        )
