@@ -1,0 +1,46 @@
+"""Shared fixtures: the in-process emulator, the official OpenAPI documents, the Pulumi CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pulumi_twilio_intelligence.client import TwilioClient
+from pulumi_twilio_intelligence.emulator import InProcessEmulator, mock_twilio
+
+REPO = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def openapi_dir() -> Path:
+    """Where Twilio's OpenAPI documents are: $TWILIO_OPENAPI_DIR, default ../shared/openapi."""
+    return Path(os.environ.get("TWILIO_OPENAPI_DIR", REPO.parent / "shared" / "openapi"))
+
+
+def require_document(name: str) -> Path:
+    """The path of an official OpenAPI document; missing: a failure under CI, a skip elsewhere."""
+    path = openapi_dir() / name
+    if not path.exists():
+        message = f"the OpenAPI document {path} is missing (set TWILIO_OPENAPI_DIR)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def twilio() -> Iterator[InProcessEmulator]:
+    """A fresh in-process emulator (demo account); every TwilioClient in the test talks to it."""
+    with mock_twilio(seed=7) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def client(twilio: InProcessEmulator) -> Iterator[TwilioClient]:
+    """A TwilioClient for the demo account of the in-process emulator."""
+    c = TwilioClient(twilio.settings(max_retries=2))
+    yield c
+    c.close()

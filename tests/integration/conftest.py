@@ -1,0 +1,71 @@
+"""Fixtures for tests that drive the real Pulumi CLI against the emulator server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pulumi import automation as auto
+
+from pulumi_twilio_intelligence.emulator import EmulatorProcess
+from pulumi_twilio_intelligence.testing import engine_env, local_stack
+
+REPO = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def pulumi_root() -> Path:
+    """The Pulumi CLI: $PULUMI_ROOT, else scripts/get-pulumi.sh (which builds it if needed).
+
+    Never skipped: without the CLI these tests fail, in CI and elsewhere.
+    """
+    if os.environ.get("PULUMI_ROOT"):
+        return Path(os.environ["PULUMI_ROOT"])
+    out = subprocess.run([str(REPO / "scripts" / "get-pulumi.sh")], capture_output=True, text=True, check=True)
+    return Path(out.stdout.strip().splitlines()[-1]).parent
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorProcess]:
+    """A fresh emulator server (in memory) with short Operations."""
+    with EmulatorProcess(["--operation-delay", "0.2"]) as process:
+        yield process
+
+
+StackFactory = Callable[..., auto.Stack]
+
+
+@pytest.fixture
+def make_stack(tmp_path: Path, emulator: EmulatorProcess, pulumi_root: Path) -> StackFactory:
+    """``make_stack(program, name="dev")``: an inline-program stack on a file backend in tmp_path."""
+
+    def make(program: Callable[[], None], name: str = "dev", project: str = "it") -> auto.Stack:
+        return local_stack(
+            name,
+            project_name=project,
+            root=tmp_path,
+            program=program,
+            emulator_url=emulator.url,
+            pulumi_root=pulumi_root,
+        )
+
+    return make
+
+
+def cli(tmp_path: Path, pulumi_root: Path, emulator_url: str, *args: str, stack: str = "dev") -> str:
+    """Run the Pulumi CLI itself (e.g. ``stack export``) in the workspace of ``make_stack``."""
+    env = {**os.environ, **engine_env(tmp_path, emulator_url=emulator_url, pulumi_root=pulumi_root)}
+    out = subprocess.run(
+        [str(pulumi_root / "bin" / "pulumi"), *args, "--stack", stack, "--non-interactive"],
+        cwd=tmp_path / "workspace",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout

@@ -1,0 +1,57 @@
+"""The quickstart end to end with the real Pulumi engine against the emulator server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pulumi_twilio_intelligence.emulator import DEMO_AUTH_TOKEN, EmulatorProcess
+from pulumi_twilio_intelligence.testing import load_program
+
+from .conftest import REPO, StackFactory, cli
+
+QUICKSTART = REPO / "examples" / "quickstart" / "__main__.py"
+OLD_PROMPT = "Rate from 0 to {{parameters.scale}} how well the agent followed the support script, "
+
+
+def _edited_quickstart(tmp_path: Path) -> Path:
+    source = QUICKSTART.read_text()
+    assert OLD_PROMPT in source
+    edited = tmp_path / "quickstart_edited.py"
+    edited.write_text(source.replace(OLD_PROMPT, "Strictly rate from 0 to {{parameters.scale}} the script adherence, "))
+    return edited
+
+
+def test_quickstart_lifecycle(
+    tmp_path: Path, make_stack: StackFactory, emulator: EmulatorProcess, pulumi_root: Path
+) -> None:
+    stack = make_stack(load_program(QUICKSTART))
+
+    up = stack.up()
+    outputs = {k: v.value for k, v in up.outputs.items()}
+    assert up.summary.resource_changes == {"create": 4}
+    assert outputs["operator_version"] == 1
+    assert outputs["operator_id"].startswith("intelligence_operator_")
+
+    # nothing to do right after up
+    stack.preview(expect_no_changes=True)
+    stack.refresh(expect_no_changes=True)
+
+    # no credential in the exported state (secrets stay encrypted)
+    exported = cli(tmp_path, pulumi_root, emulator.url, "stack", "export")
+    assert DEMO_AUTH_TOKEN not in exported
+    state = json.loads(exported)
+    assert state["deployment"]["resources"]
+
+    # edit the operator's prompt: its version increments and the rule pins the new version
+    stack.workspace.program = load_program(_edited_quickstart(tmp_path))  # type: ignore[attr-defined]
+    up2 = stack.up()
+    assert up2.summary.resource_changes == {"same": 2, "update": 2}
+    assert up2.outputs["operator_version"].value == 2
+    remote = emulator.admin("GET", "resources").json()
+    assert remote == {"operator": 1, "intelligence_configuration": 1, "conversation_configuration": 1}
+    stack.preview(expect_no_changes=True)
+
+    # destroy: nothing custom is left in the emulator
+    stack.destroy()
+    assert emulator.admin("GET", "resources").json() == {}
