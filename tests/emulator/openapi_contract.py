@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+import requests
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_schema_validator import OAS30ReadValidator
@@ -62,8 +63,9 @@ class Exchange:
     response_body: bytes
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "request_headers", httpx.Headers(self.request_headers))
-        object.__setattr__(self, "response_headers", httpx.Headers(self.response_headers))
+        # header values travel as ISO-8859-1 (RFC 9110 allows obs-text), not only ASCII
+        object.__setattr__(self, "request_headers", httpx.Headers(self.request_headers, encoding="latin-1"))
+        object.__setattr__(self, "response_headers", httpx.Headers(self.response_headers, encoding="latin-1"))
 
     @classmethod
     def from_httpx(cls, response: httpx.Response) -> Exchange:
@@ -77,6 +79,22 @@ class Exchange:
             status=response.status_code,
             response_headers=response.headers,
             response_body=response.content,
+        )
+
+    @classmethod
+    def from_prepared(
+        cls, request: requests.PreparedRequest, status: int, headers: Mapping[str, str], body: bytes
+    ) -> Exchange:
+        """The exchange of a ``requests`` request (the SDK's and schemathesis' client) and its answer."""
+        sent = request.body or b""
+        return cls(
+            method=request.method or "GET",
+            url=request.url or "",
+            request_headers=request.headers,
+            request_body=sent.encode() if isinstance(sent, str) else sent,
+            status=status,
+            response_headers=headers,
+            response_body=body,
         )
 
     @property
@@ -112,17 +130,31 @@ def _without_prose(node: Any) -> Any:
     return node
 
 
-def _without_read_only(node: Any) -> Any:
-    """A copy of a document without ``readOnly``: the request view.
+def _request_view(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a document for checking requests: read-only properties and flags removed.
 
-    OpenAPI 3.0 says read-only properties SHOULD NOT be sent (a server may ignore them), and the
-    keyword means nothing on parameters, yet Twilio's path ids reuse the read-only id schemas.
+    OpenAPI 3.0: read-only properties are relevant to responses only; a request SHOULD NOT send
+    them and a server may ignore them (as the emulator does), and ``required`` does not apply to
+    them in requests. ``readOnly`` means nothing on a parameter, yet Twilio's path ids reuse the
+    read-only id schemas, so the flag goes everywhere (the pattern stays).
     """
-    if isinstance(node, Mapping):
-        return {k: _without_read_only(v) for k, v in node.items() if k != "readOnly"}
-    if isinstance(node, list):
-        return [_without_read_only(v) for v in node]
-    return node
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if not isinstance(node, Mapping):
+            return node
+        out = {k: walk(v) for k, v in node.items() if k not in ("readOnly", "properties")}
+        properties = node.get("properties")
+        if isinstance(properties, Mapping):
+            read_only = {n for n, p in properties.items() if _deref(document, p).get("readOnly") is True}
+            out["properties"] = {n: walk(p) for n, p in properties.items() if n not in read_only}
+            if isinstance(node.get("required"), list):
+                out["required"] = [n for n in node["required"] if n not in read_only]
+        return out
+
+    result: dict[str, Any] = walk(document)
+    return result
 
 
 def _template_regex(template: str) -> re.Pattern[str]:
@@ -168,7 +200,7 @@ class ApiDocument:
     def __post_init__(self) -> None:
         self.raw = json.loads(self.path.read_text())
         self.openapi = OpenAPI.from_dict(self.raw, config=FORMATS)
-        self.requests = OpenAPI.from_dict(_without_read_only(self.raw), config=FORMATS)
+        self.requests = OpenAPI.from_dict(_request_view(self.raw), config=FORMATS)
         self.server_url = self.raw["servers"][0]["url"].rstrip("/")
         # literal segments win over parameters (``/Operators/{id}/Versions`` before ``/{version}``)
         templates = sorted(self.raw["paths"], key=lambda t: (t.count("/"), -t.count("{")), reverse=True)

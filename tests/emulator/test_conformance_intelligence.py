@@ -108,7 +108,9 @@ def test_list_operators_pages_through_twilio_and_custom_operators(http: httpx.Cl
     assert all("prompt" not in op and "trainingExamples" not in op for op in twilio_authored)
 
 
-@pytest.mark.parametrize("params", [{"pageSize": 0}, {"pageSize": 1001}, {"pageSize": "ten"}, {"pageToken": "@@"}])
+@pytest.mark.parametrize(
+    "params", [{"pageSize": 0}, {"pageSize": 1001}, {"pageSize": "ten"}, {"pageToken": "@@"}, {"pageToken": ""}]
+)
 def test_list_operators_rejects_bad_paging(http: httpx.Client, params: dict[str, Any]) -> None:
     error(http.get(OPERATORS, params=params), 400)
 
