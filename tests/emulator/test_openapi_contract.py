@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
+from pulumi_twilio_intelligence.client import TwilioClient
+from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, InProcessEmulator
 
 from .openapi_contract import Contract, Exchange
 
@@ -156,3 +157,15 @@ def test_each_document_has_one_error_schema(contract: Contract) -> None:
     v3, v2 = contract.documents["/v3/"], contract.documents["/v2/"]
     assert set(v3.error_schema["properties"]) == {"code", "message", "httpStatusCode", "userError", "params"}
     assert set(v2.error_schema["properties"]) == {"code", "message", "more_info", "status"}
+
+
+def test_every_in_process_exchange_is_recorded(twilio: InProcessEmulator, conforming_responses: list[Exchange]) -> None:
+    """The autouse fixture sees raw clients and the package's TwilioClient alike (checked at teardown)."""
+    twilio.http_client().get("https://intelligence.twilio.com/v3/ControlPlane/Operators/not-an-id")
+    client = TwilioClient(twilio.settings(max_retries=0))
+    client.get_json("https://conversations.twilio.com/v2/ControlPlane/Configurations")
+    client.close()
+    assert [x.describe() for x in conforming_responses] == [
+        "GET /v3/ControlPlane/Operators/not-an-id -> 404",
+        "GET /v2/ControlPlane/Configurations -> 200",
+    ]
