@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PULUMI_ROOT_FILE := $(VENV)/.pulumi-root
 
-.PHONY: demo test lint typecheck unit pulumi venv dev clean
+.PHONY: demo test lint typecheck unit bench pulumi venv dev clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,8 @@ demo: venv pulumi
 	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) scripts/demo.py
 
 lint: dev
-	$(PY) -m ruff check pulumi_twilio_intelligence tests scripts examples
-	$(PY) -m ruff format --check pulumi_twilio_intelligence tests scripts examples
+	$(PY) -m ruff check pulumi_twilio_intelligence tests scripts examples bench
+	$(PY) -m ruff format --check pulumi_twilio_intelligence tests scripts examples bench
 
 typecheck: dev
 	$(PY) -m mypy
@@ -41,6 +41,10 @@ test: dev pulumi lint typecheck
 
 unit: dev
 	$(PY) -m pytest tests/unit tests/emulator
+
+# Requests per second of the emulator (fetch and create; server on loopback and in-process).
+bench: venv
+	$(PY) bench/emulator_throughput.py
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache *.egg-info

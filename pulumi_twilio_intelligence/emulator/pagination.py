@@ -60,7 +60,9 @@ def paginate(
     """One page of documents of ``kind`` that ``keep`` accepts, rendered, in the list envelope."""
     size = page_size_param(query)
     token = query.get("pageToken")
-    after = _decode(token) if token else 0
+    if token == "":  # OpenAPI: a query parameter without allowEmptyValue must not be empty
+        raise bad_request("pageToken", "must not be empty")
+    after = _decode(token) if token is not None else 0
     items: list[dict[str, Any]] = []
     last = after
     more = False

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ._base import WireModel
 from .output_schema import output_schema_problems
@@ -78,20 +79,25 @@ class OperatorRequest(_OperatorBody):
     display_name: str = Field(min_length=1, max_length=128)
     prompt: str
     output_format: OutputFormat
-    output_schema: dict[str, Any] | None = Field(None, validate_default=True)
+    output_schema: dict[str, Any] | None = None
 
     @field_validator("output_schema")
     @classmethod
-    def _supported_subset(cls, value: dict[str, Any] | None, info: ValidationInfo) -> dict[str, Any] | None:
-        if value is None:
-            if info.data.get("output_format") == "JSON":
-                raise ValueError("is required when the output format is JSON")
-            return None
-        problems = output_schema_problems(value)
+    def _supported_subset(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        problems = output_schema_problems(value) if value is not None else []
         if problems:
             where, reason = problems[0]
             raise ValueError(f"{where}: {reason}" if where else reason)
         return value
+
+    @model_validator(mode="after")
+    def _schema_for_json(self) -> OperatorRequest:
+        # an after-validator, not ``validate_default``: that would let an explicit null through
+        if self.output_format == "JSON" and self.output_schema is None:
+            error = PydanticCustomError("output_schema_required", "is required when the output format is JSON")
+            details = InitErrorDetails(type=error, loc=("outputSchema",), input=None)
+            raise ValidationError.from_exception_data(type(self).__name__, [details])
+        return self
 
 
 class LanguageOperator(_OperatorBody):

@@ -1,0 +1,41 @@
+"""Every response the in-process emulator gives in these tests is checked against Twilio's documents.
+
+The autouse fixture :func:`conforming_responses` records each exchange that passes through
+:class:`~pulumi_twilio_intelligence.emulator.EmulatorTransport` (whoever created the emulator:
+the ``twilio`` fixture, ``mock_twilio()`` in a test, the provider's clients) and fails the test at
+teardown when one of them breaks the official OpenAPI documents (see :mod:`.openapi_contract`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from pulumi_twilio_intelligence.emulator import EmulatorTransport
+from tests.conftest import require_document
+
+from .openapi_contract import DOCUMENTS, Contract, Exchange
+
+
+@pytest.fixture(scope="session")
+def contract() -> Contract:
+    """The official documents (a failure under CI when one is missing, a skip elsewhere)."""
+    return Contract.load({prefix: require_document(name) for prefix, name in DOCUMENTS.items()})
+
+
+@pytest.fixture(autouse=True)
+def conforming_responses(contract: Contract, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Exchange]]:
+    """The exchanges the in-process emulator served during the test; checked at teardown."""
+    seen: list[Exchange] = []
+    serve = EmulatorTransport.handle_request
+
+    def recording(self: EmulatorTransport, request: httpx.Request) -> httpx.Response:
+        response = serve(self, request)
+        seen.append(Exchange.from_httpx(response))
+        return response
+
+    monkeypatch.setattr(EmulatorTransport, "handle_request", recording)
+    yield seen
+    contract.check(seen)

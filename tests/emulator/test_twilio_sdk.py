@@ -1,0 +1,205 @@
+"""The official ``twilio`` Python SDK (client.intelligence.v3, client.conversations.v2) against the emulator server.
+
+The SDK runs unchanged over its own HTTP stack (``requests``); only the host is rewritten, from
+``https://intelligence.twilio.com`` / ``https://conversations.twilio.com`` to the emulator's URL.
+Every exchange is checked against the official documents, and together they must cover every
+ControlPlane operation of both documents with a documented success status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response as TwilioResponse
+from twilio.rest import Client
+from twilio.rest.conversations.v2.configuration import ConfigurationList as ConversationConfigurations
+from twilio.rest.intelligence.v3.configuration import ConfigurationList as IntelligenceConfigurations
+from twilio.rest.intelligence.v3.operator import OperatorList
+
+from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess
+
+from .openapi_contract import METHODS, Contract, Exchange
+from .payloads import IDEMPOTENCY_KEY, MEMORY_STORE_ID, OTHER_MEMORY_STORE_ID, conversation_configuration_body, rule
+
+
+class LocalTwilioHttpClient(TwilioHttpClient):
+    """The SDK's own HTTP client, sending to ``base_url`` instead of Twilio and recording every exchange."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(request_hooks={"response": [self._record]}, timeout=30)
+        self.base = urlsplit(base_url)
+        self.exchanges: list[Exchange] = []
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> TwilioResponse:
+        local = urlsplit(url)._replace(scheme=self.base.scheme, netloc=self.base.netloc)
+        return super().request(method, urlunsplit(local), *args, **kwargs)
+
+    def _record(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.exchanges.append(
+            Exchange.from_prepared(response.request, response.status_code, response.headers, response.content)
+        )
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[EmulatorProcess]:
+    with EmulatorProcess(["--operation-delay", "0", "--seed", "7"]) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def sdk(server: EmulatorProcess, contract: Contract) -> Iterator[tuple[Client, LocalTwilioHttpClient]]:
+    """A twilio ``Client`` for the demo account of the emulator server; its exchanges must conform."""
+    assert server.admin("POST", "reset").status_code == 200
+    http = LocalTwilioHttpClient(server.url)
+    yield Client(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, http_client=http), http
+    contract.check(http.exchanges)
+
+
+def assert_status(status: int, call: Callable[[], object]) -> TwilioRestException:
+    """``call()`` raises the SDK's TwilioRestException with this HTTP status (parsed from the error body)."""
+    with pytest.raises(TwilioRestException) as raised:
+        call()
+    assert raised.value.status == status
+    assert raised.value.code  # the SDK read Twilio's error code from the body
+    return raised.value
+
+
+def operation_id(status_url: str | None) -> str:
+    assert status_url
+    return status_url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def test_operator_lifecycle(sdk: tuple[Client, LocalTwilioHttpClient]) -> None:
+    client, _ = sdk
+    operators = client.intelligence.v3.operators
+    body = {
+        "displayName": "Script Adherence",
+        "prompt": "Rate the agent 0-{{parameters.scale}}.",
+        "outputFormat": "JSON",
+        "outputSchema": {"type": "object", "properties": {"score": {"type": "integer"}}},
+        "parameters": {"scale": {"type": "INTEGER", "default": 5}},
+    }
+    created = operators.create(OperatorList.LanguageOperator(body))
+    assert (created.author, created.version) == ("SELF", 1)
+    assert created.output_schema == {**body["outputSchema"], "additionalProperties": False, "required": ["score"]}
+
+    listed = operators.list(page_size=2)  # pages through with meta.nextToken
+    assert created.id in {op.id for op in listed}
+    assert "Sentiment Analysis" in {op.display_name for op in listed if op.author == "TWILIO"}
+
+    fetched = operators(created.id).fetch()
+    assert (fetched.display_name, fetched.parameters) == ("Script Adherence", body["parameters"])
+
+    updated = operators(created.id).update(
+        OperatorList.LanguageOperator({**body, "displayName": "Adherence v2"}), if_match=str(fetched.version)
+    )
+    assert (updated.display_name, updated.version) == ("Adherence v2", 2)
+    assert_status(412, lambda: operators(created.id).update(OperatorList.LanguageOperator(body), if_match="1"))
+
+    versions = client.intelligence.v3.versions(created.id).list()
+    assert [(v.version, v.status) for v in versions] == [(1, "ACTIVE"), (2, "ACTIVE")]
+    first = client.intelligence.v3.versions(created.id, "1").fetch()
+    assert (first.display_name, first.status) == ("Script Adherence", "ACTIVE")
+
+    assert operators(created.id).delete() is True
+    assert_status(404, operators(created.id).fetch)
+
+
+def test_intelligence_configuration_lifecycle(sdk: tuple[Client, LocalTwilioHttpClient]) -> None:
+    client, _ = sdk
+    sentiment = next(op for op in client.intelligence.v3.operators.list() if op.display_name == "Sentiment Analysis")
+    configurations = client.intelligence.v3.configurations
+    created = configurations.create(
+        IntelligenceConfigurations.CreateConfigurationRequest({"displayName": "support", "rules": [rule(sentiment.id)]})
+    )
+    assert created.version == 1
+    assert created.account_id == DEMO_ACCOUNT_SID
+    rule_id = created.rules[0]["id"]
+
+    assert created.id in {c.id for c in configurations.list()}
+    assert configurations(created.id).fetch().display_name == "support"
+
+    kept = {**rule(sentiment.id, triggers=[{"on": "CONVERSATION_END"}]), "id": rule_id}
+    updated = configurations(created.id).update(
+        IntelligenceConfigurations.UpdateConfigurationRequest({"displayName": "support v2", "rules": [kept]})
+    )
+    assert (updated.display_name, updated.version) == ("support v2", 2)
+    assert updated.rules[0]["id"] == rule_id
+    assert updated.rules[0]["triggers"] == [{"on": "CONVERSATION_END", "parameters": {"count": 1}}]
+
+    assert configurations(created.id).delete() is True
+    assert_status(404, configurations(created.id).fetch)
+
+
+def test_conversation_configuration_lifecycle(sdk: tuple[Client, LocalTwilioHttpClient]) -> None:
+    client, _ = sdk
+    configurations = client.conversations.v2.configurations
+    operations = client.conversations.v2.operations
+    accepted = configurations.create(
+        idempotency_key=IDEMPOTENCY_KEY,
+        create_configuration_request=ConversationConfigurations.CreateConfigurationRequest(
+            conversation_configuration_body()
+        ),
+    )
+    configuration_id = accepted.related["configurationId"]
+    operation = operations(operation_id(accepted.status_url)).fetch()
+    assert (operation.status, operation.related) == ("COMPLETED", {"configurationId": configuration_id})
+
+    listed = configurations.list(memory_store_id=MEMORY_STORE_ID)
+    assert [c.id for c in listed] == [configuration_id]
+    assert configurations.list(memory_store_id=OTHER_MEMORY_STORE_ID) == []
+    fetched = configurations(configuration_id).fetch()
+    assert (fetched.display_name, fetched.version) == ("Support", 1)
+
+    replacement = {
+        "description": "Chat only",
+        "conversationGroupingType": "GROUP_BY_PARTICIPANT_ADDRESSES",
+        "memoryStoreId": MEMORY_STORE_ID,
+        "channelSettings": {"CHAT": {"captureRules": [{"from": "*", "to": "*"}]}},
+    }
+    replaced = configurations(configuration_id).update(
+        update_configuration_request=ConversationConfigurations.UpdateConfigurationRequest(replacement)
+    )
+    assert operations(operation_id(replaced.status_url)).fetch().status == "COMPLETED"
+    assert configurations(configuration_id).fetch().conversation_grouping_type == "GROUP_BY_PARTICIPANT_ADDRESSES"
+
+    patched = configurations(configuration_id).patch(
+        patch_configuration_request=ConversationConfigurations.PatchConfigurationRequest({"displayName": "Chat"})
+    )
+    assert operations(operation_id(patched.status_url)).fetch().status == "COMPLETED"
+    after_patch = configurations(configuration_id).fetch()
+    assert (after_patch.display_name, after_patch.description, after_patch.version) == ("Chat", "Chat only", 3)
+
+    deleted = configurations(configuration_id).delete()  # the 202 body: {statusUrl, related}
+    assert isinstance(deleted, dict)
+    assert operations(operation_id(deleted["statusUrl"])).fetch().status == "COMPLETED"
+    assert_status(404, configurations(configuration_id).fetch)
+
+
+def test_the_sdk_reaches_every_controlplane_operation(
+    sdk: tuple[Client, LocalTwilioHttpClient], contract: Contract
+) -> None:
+    """The three lifecycles above, run together, cover every ControlPlane operation with a documented success."""
+    _, http = sdk
+    test_operator_lifecycle(sdk)
+    test_intelligence_configuration_lifecycle(sdk)
+    test_conversation_configuration_lifecycle(sdk)
+    wanted = set()
+    for document in contract.documents.values():
+        for template, item in document.raw["paths"].items():
+            if "/ControlPlane/" in template:
+                wanted |= {(method, template) for method in item if method in METHODS}
+    reached = set()
+    for exchange in http.exchanges:
+        document = contract.document_for(exchange.path)
+        assert document is not None
+        template = document.template(exchange.path)
+        if 200 <= exchange.status < 300 and document.documented_response(exchange) is not None:
+            reached.add((exchange.documented_method, template))
+    assert wanted - reached == set()
