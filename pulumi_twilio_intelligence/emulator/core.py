@@ -89,15 +89,15 @@ class Emulator:
             raise bad_request(path or "body", reason) from None
 
     @staticmethod
-    def check_id(value: str, pattern: str, name: str) -> None:
-        """A path id that cannot exist (wrong TTID pattern) is simply not found: 404."""
-        if not re.match(pattern, value):
-            raise not_found("Resource", value)
+    def check_id(value: str, pattern: str, what: str) -> None:
+        """A path id that cannot exist (wrong TTID pattern) is simply not found: 404 ``"<what> <id> was not found"``."""
+        if not re.fullmatch(pattern, value):
+            raise not_found(what, value)
 
     @staticmethod
     def check_pattern(value: str, pattern: str, name: str) -> None:
         """400 naming ``name`` when ``value`` does not match ``pattern``."""
-        if not re.match(pattern, value):
+        if not re.fullmatch(pattern, value):
             raise bad_request(name, f"must match {pattern}")
 
     # -- request accounting -------------------------------------------------------------------
