@@ -78,11 +78,12 @@ class Emulator:
         return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def validate(self, model: type[M], body: Any) -> M:
-        """Validate a JSON body against a wire model; 400 naming the first offending field."""
+        """Validate a JSON request body (strict JSON types) against a wire model; 400 naming the first
+        offending field in wire names (``rules[0].triggers[0].parameters.count``)."""
         if not isinstance(body, dict):
             raise bad_request("body", "must be a JSON object")
         try:
-            return model.from_wire(body)
+            return model.from_wire(body, strict=True)
         except ValidationError as exc:
             pairs = error_messages(model, exc, python=False)
             path, reason = pairs[0] if pairs else ("body", "is invalid")

@@ -5,6 +5,8 @@ Installing the package makes these available in every test suite, with no ``conf
 * ``twilio_emulator``: a fresh :class:`~pulumi_twilio_intelligence.emulator.InProcessEmulator` per
   test. Every ``TwilioClient`` created during the test (the provider's too) talks to it;
   ``twilio_emulator.http_client()`` gives a raw authenticated ``httpx.Client``.
+* ``twilio_http``: a raw ``httpx.Client`` authenticated as the emulator's first account, for
+  calling the Twilio endpoints directly (``twilio_http.get("https://intelligence.twilio.com/v3/...")``).
 * ``twilio_emulator_options``: the keyword arguments of
   :class:`~pulumi_twilio_intelligence.emulator.Emulator` used by ``twilio_emulator`` (default none);
   override it in a ``conftest.py`` for a whole suite.
@@ -25,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    import httpx
+
     from .inprocess import InProcessEmulator
 
 MARKER = "twilio_emulator"
@@ -61,3 +65,10 @@ def twilio_emulator(
         options.update(marker.kwargs)
     with mock_twilio(**options) as emulator:
         yield emulator
+
+
+@pytest.fixture
+def twilio_http(twilio_emulator: InProcessEmulator) -> Iterator[httpx.Client]:
+    """An ``httpx.Client`` authenticated as the first account of ``twilio_emulator`` (any Twilio URL)."""
+    with twilio_emulator.http_client(twilio_emulator.accounts.all()[0].account) as client:
+        yield client

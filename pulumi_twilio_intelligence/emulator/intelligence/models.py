@@ -162,10 +162,9 @@ class IntelligenceBackend:
     def get_version(self, account: str, operator_id: str, version: str) -> dict[str, Any]:
         """``GET /v3/ControlPlane/Operators/{id}/Versions/{version}``."""
         self._operator(account, operator_id)
-        try:
-            number = int(version)
-        except ValueError:
-            raise bad_request("version", "must be an integer") from None
+        if not re.fullmatch(r"[0-9]{1,9}", version):  # not a version number: that path cannot exist
+            raise not_found(f"Version {version} of operator", operator_id)
+        number = int(version)
         doc = self.store.get(account, OPERATOR_VERSION, _version_key(operator_id, number))
         if doc is None:
             raise not_found(f"Version {number} of operator", operator_id)
