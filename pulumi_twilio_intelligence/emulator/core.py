@@ -36,7 +36,10 @@ class Emulator:
         seed: makes minted ids reproducible.
         clock: seconds since the epoch (replace it to drive Operations in tests).
 
-    Use :meth:`app` for the ASGI application (server mode) and
+    Raises:
+        ValueError: an Account SID is not ``AC`` followed by 32 hex digits.
+
+    Use :func:`~pulumi_twilio_intelligence.emulator.build_app` for the ASGI application (server mode) and
     :func:`pulumi_twilio_intelligence.emulator.mock_twilio` for the in-process mode.
     """
 
@@ -50,10 +53,6 @@ class Emulator:
         seed: int | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.store = Store(state_path)
-        self.clock = clock
-        self.ids = IdFactory(seed, clock)
-        self.faults = faults or Faults()
         self.accounts = Accounts()
         for sid, token in (accounts or {}).items():
             self.accounts.add_account(sid, token)
@@ -61,6 +60,10 @@ class Emulator:
             self.accounts.add_api_key(key, secret, sid)
         if not accounts and not api_keys:
             self.accounts.add_account(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN)
+        self.store = Store(state_path)  # opened once the arguments are known to be good
+        self.clock = clock
+        self.ids = IdFactory(seed, clock)
+        self.faults = faults or Faults()
         self.intelligence = IntelligenceBackend(self)
         self.conversations = ConversationsBackend(self)
         self._counts: Counter[str] = Counter()

@@ -42,8 +42,8 @@ def _pointer(*parts: str) -> str:
 
 def _response(api: str, method: str, template: str, status: int) -> tuple[str, dict[str, Any]] | None:
     """``(json pointer, response object)`` of a documented answer, following a ``$ref``."""
-    responses = _document(api)["paths"][template][method.lower()]["responses"]
-    answer = responses.get(str(status))
+    operation = _document(api)["paths"][template].get(method.lower())
+    answer = operation["responses"].get(str(status)) if operation else None
     if answer is None:
         return None
     pointer = _pointer("paths", template, method.lower(), "responses", str(status))
