@@ -21,7 +21,8 @@ class EmulatorTransport(httpx.BaseTransport):
     """A synchronous ``httpx`` transport that serves requests with the emulator's ASGI app.
 
     The app runs on an event loop in a helper thread (an anyio blocking portal), so the transport
-    can be shared by several threads, as the dynamic provider's workers do. Any host name works:
+    can be shared by several threads and clients, as the dynamic provider's workers do: closing a
+    client that uses it does not stop it. Any host name works:
     ``https://intelligence.twilio.com`` and ``https://conversations.twilio.com`` are both served.
     """
 
@@ -43,6 +44,11 @@ class EmulatorTransport(httpx.BaseTransport):
         return httpx.Response(status, headers=headers, content=content, request=request)
 
     def close(self) -> None:
+        """Nothing: the transport is shared, and ``httpx.Client.close()`` calls this for every client
+        that used it. :func:`mock_twilio` stops it with :meth:`shutdown` when its block ends."""
+
+    def shutdown(self) -> None:
+        """Stop the helper thread's event loop; requests after this raise RuntimeError."""
         self._portal_cm.__exit__(None, None, None)
 
 
@@ -84,5 +90,5 @@ def mock_twilio(**kwargs: Any) -> Iterator[InProcessEmulator]:
         with use_transport(emulator.transport):
             yield emulator
     finally:
-        emulator.transport.close()
+        emulator.transport.shutdown()
         emulator.store.close()
