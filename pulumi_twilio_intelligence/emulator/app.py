@@ -21,6 +21,8 @@ from .intelligence.urls import SERVICE as INTELLIGENCE
 from .routing import Call, Reply, Route, Service
 
 SERVICES = (INTELLIGENCE, CONVERSATIONS)
+#: Methods every API route answers (405 with ``Allow`` for those it does not have, counted like the rest).
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 log = logging.getLogger("pulumi_twilio_intelligence.emulator")
 
 
@@ -45,9 +47,15 @@ def _error_response(service: Service, error: EmulatorError) -> Response:
 def _endpoint(emulator: Emulator, service: Service, routes: dict[str, Route]) -> Any:
     """One Starlette endpoint per route template, dispatching on the method (HEAD is served as GET)."""
 
+    allowed = ", ".join(sorted(routes))
+    template = next(iter(routes.values())).template
+
     async def endpoint(request: Request) -> Response:
-        route = routes.get(request.method) or routes["GET"]
-        emulator.count(request.method, route.template)
+        emulator.count(request.method, template)
+        route = routes.get("GET" if request.method == "HEAD" else request.method)
+        if route is None:
+            message = f"Method {request.method} is not allowed on {request.url.path}"
+            return _error_response(service, EmulatorError(405, message, headers={"Allow": allowed}))
         if emulator.faults.latency_ms:
             await asyncio.sleep(emulator.faults.latency_ms / 1000)
         try:
@@ -98,7 +106,7 @@ def build_app(emulator: Emulator) -> Starlette:
             by_template.setdefault(route.template, {})[route.method] = route
         for template, methods in by_template.items():
             endpoint = _endpoint(emulator, service, methods)
-            routes.append(StarletteRoute(template, endpoint, methods=list(methods)))
+            routes.append(StarletteRoute(template, endpoint, methods=list(HTTP_METHODS)))
     routes.extend(admin_routes(emulator))
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
     app.state.emulator = emulator

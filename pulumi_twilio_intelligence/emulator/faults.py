@@ -45,13 +45,18 @@ class Faults:
                 raise ValueError(f"{name} must not be negative")
 
     def update(self, **changes: float | None) -> None:
-        """Change some knobs (admin API); unknown names raise ValueError."""
-        for name, value in changes.items():
+        """Change some knobs at once (admin API); ``None`` leaves a knob as it is.
+
+        Raises:
+            ValueError: an unknown name, or a value out of range; then nothing changes.
+        """
+        for name in changes:
             if name not in ("operation_delay", "latency_ms", "error_rate", "fail_operations", "stuck_operations"):
                 raise ValueError(f"unknown fault setting {name!r}")
-            if value is not None:
-                setattr(self, name, float(value))
-        self.validate()
+        values = {name: float(value) for name, value in changes.items() if value is not None}
+        Faults(**values)  # raises ValueError for a value out of range
+        for name, value in values.items():
+            setattr(self, name, value)
 
     def as_dict(self) -> dict[str, float]:
         """The knobs, for the admin API."""
