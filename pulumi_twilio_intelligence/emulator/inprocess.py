@@ -12,7 +12,6 @@ from starlette.types import ASGIApp
 
 from ..client import use_transport
 from ..config import Settings
-from .accounts import DEMO_ACCOUNT_SID
 from .app import build_app
 from .core import Emulator
 
@@ -57,9 +56,15 @@ class InProcessEmulator(Emulator):
 
     transport: EmulatorTransport
 
-    def settings(self, account_sid: str = DEMO_ACCOUNT_SID, **overrides: Any) -> Settings:
-        """:class:`Settings` with the credentials of ``account_sid`` (Twilio's real base URLs: the
-        transport intercepts them)."""
+    def settings(self, account_sid: str | None = None, **overrides: Any) -> Settings:
+        """:class:`Settings` with the credentials of ``account_sid`` (default: the first account the
+        emulator was given, the demo account if none) and Twilio's real base URLs: the transport
+        intercepts them.
+
+        Raises:
+            KeyError: the emulator has no credential for ``account_sid``.
+        """
+        account_sid = account_sid or self.accounts.all()[0].account
         for credential in self.accounts.all():
             if credential.account == account_sid:
                 if credential.username.startswith("AC"):
@@ -67,8 +72,9 @@ class InProcessEmulator(Emulator):
                 return Settings(api_key=credential.username, api_secret=credential.password, **overrides)
         raise KeyError(f"the emulator has no credential for {account_sid}")
 
-    def http_client(self, account_sid: str = DEMO_ACCOUNT_SID) -> httpx.Client:
-        """A plain ``httpx.Client`` authenticated as ``account_sid``, for raw API calls in tests."""
+    def http_client(self, account_sid: str | None = None) -> httpx.Client:
+        """A plain ``httpx.Client`` authenticated as ``account_sid`` (default as in :meth:`settings`),
+        for raw API calls in tests; closing it does not stop the emulator."""
         settings = self.settings(account_sid)
         return httpx.Client(transport=self.transport, auth=settings.credentials())
 

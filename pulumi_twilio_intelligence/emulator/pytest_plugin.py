@@ -70,5 +70,5 @@ def twilio_emulator(
 @pytest.fixture
 def twilio_http(twilio_emulator: InProcessEmulator) -> Iterator[httpx.Client]:
     """An ``httpx.Client`` authenticated as the first account of ``twilio_emulator`` (any Twilio URL)."""
-    with twilio_emulator.http_client(twilio_emulator.accounts.all()[0].account) as client:
+    with twilio_emulator.http_client() as client:
         yield client
