@@ -109,5 +109,6 @@ def build_app(emulator: Emulator) -> Starlette:
             routes.append(StarletteRoute(template, endpoint, methods=list(HTTP_METHODS)))
     routes.extend(admin_routes(emulator))
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
+    app.router.redirect_slashes = False  # Twilio paths are exact: ".../Operators/" is a 404, not a redirect
     app.state.emulator = emulator
     return app

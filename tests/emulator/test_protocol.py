@@ -80,6 +80,7 @@ def test_methods_a_route_does_not_have_are_405_listing_those_it_has(twilio_http,
 
 
 def test_unknown_paths_are_404_with_the_api_error_body(twilio_http):
+    expect(twilio_http.get(url(OPERATORS) + "/"), 404)  # exact paths: no redirect
     v3 = expect(twilio_http.get("https://intelligence.twilio.com/v3/ControlPlane/Nothing"), 404)
     assert v3["httpStatusCode"] == 404 and v3["userError"] is True
     v2 = expect(twilio_http.get("https://conversations.twilio.com/v2/ControlPlane/Nothing"), 404)
