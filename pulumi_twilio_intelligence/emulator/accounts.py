@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import re
 import threading
 from dataclasses import dataclass
@@ -61,14 +62,19 @@ class Accounts:
     def authenticate(self, authorization: str | None) -> str:
         """The account an ``Authorization: Basic ...`` header acts for; 401 otherwise."""
         if not authorization or not authorization.lower().startswith("basic "):
-            raise EmulatorError(401, "Authentication required: use HTTP Basic auth with an API key or Account SID")
+            raise _unauthorized("Authentication required: use HTTP Basic auth with an API key or Account SID")
         try:
             decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
             username, _, password = decoded.partition(":")
         except (binascii.Error, UnicodeDecodeError):
-            raise EmulatorError(401, "Authentication failed: malformed Basic credentials") from None
+            raise _unauthorized("Authentication failed: malformed Basic credentials") from None
         with self._lock:
             credential = self._by_username.get(username)
-        if credential is None or credential.password != password:
-            raise EmulatorError(401, "Authentication failed: unknown username or wrong password")
+        if credential is None or not hmac.compare_digest(credential.password.encode(), password.encode()):
+            raise _unauthorized("Authentication failed: unknown username or wrong password")
         return credential.account
+
+
+def _unauthorized(message: str) -> EmulatorError:
+    """401 with the challenge Twilio sends (the message never repeats the credentials)."""
+    return EmulatorError(401, message, headers={"WWW-Authenticate": 'Basic realm="Twilio API"'})

@@ -21,6 +21,8 @@ from .intelligence.urls import SERVICE as INTELLIGENCE
 from .routing import Call, Reply, Route, Service
 
 SERVICES = (INTELLIGENCE, CONVERSATIONS)
+#: Methods every API route answers (405 with ``Allow`` for those it does not have, counted like the rest).
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 log = logging.getLogger("pulumi_twilio_intelligence.emulator")
 
 
@@ -42,16 +44,25 @@ def _error_response(service: Service, error: EmulatorError) -> Response:
     return JSONResponse(service.render_error(error), status_code=error.status, headers=headers)
 
 
-def _endpoint(emulator: Emulator, service: Service, route: Route) -> Any:
+def _endpoint(emulator: Emulator, service: Service, routes: dict[str, Route]) -> Any:
+    """One Starlette endpoint per route template, dispatching on the method (HEAD is served as GET)."""
+
+    allowed = ", ".join(sorted(routes))
+    template = next(iter(routes.values())).template
+
     async def endpoint(request: Request) -> Response:
-        emulator.count(route.method, route.template)
+        emulator.count(request.method, template)
+        route = routes.get("GET" if request.method == "HEAD" else request.method)
+        if route is None:
+            message = f"Method {request.method} is not allowed on {request.url.path}"
+            return _error_response(service, EmulatorError(405, message, headers={"Allow": allowed}))
         if emulator.faults.latency_ms:
             await asyncio.sleep(emulator.faults.latency_ms / 1000)
         try:
             account = emulator.accounts.authenticate(request.headers.get("authorization"))
             injected = emulator.faults.injected_error(service.fault_statuses)
             if injected is not None:
-                headers = {"Retry-After": "1"} if injected == 429 else {}
+                headers = {"Retry-After": "1", **service.throttle_headers} if injected == 429 else {}
                 raise EmulatorError(injected, f"Injected fault: HTTP {injected}", headers=headers)
             call = Call(
                 emulator=emulator,
@@ -90,9 +101,14 @@ def build_app(emulator: Emulator) -> Starlette:
     """The ASGI app serving both APIs and the admin API (``/__emulator/``) for ``emulator``."""
     routes: list[BaseRoute] = []
     for service in SERVICES:
+        by_template: dict[str, dict[str, Route]] = {}
         for route in service.routes:
-            routes.append(StarletteRoute(route.template, _endpoint(emulator, service, route), methods=[route.method]))
+            by_template.setdefault(route.template, {})[route.method] = route
+        for template, methods in by_template.items():
+            endpoint = _endpoint(emulator, service, methods)
+            routes.append(StarletteRoute(template, endpoint, methods=list(HTTP_METHODS)))
     routes.extend(admin_routes(emulator))
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
+    app.router.redirect_slashes = False  # Twilio paths are exact: ".../Operators/" is a 404, not a redirect
     app.state.emulator = emulator
     return app

@@ -36,7 +36,10 @@ class Emulator:
         seed: makes minted ids reproducible.
         clock: seconds since the epoch (replace it to drive Operations in tests).
 
-    Use :meth:`app` for the ASGI application (server mode) and
+    Raises:
+        ValueError: an Account SID is not ``AC`` followed by 32 hex digits.
+
+    Use :func:`~pulumi_twilio_intelligence.emulator.build_app` for the ASGI application (server mode) and
     :func:`pulumi_twilio_intelligence.emulator.mock_twilio` for the in-process mode.
     """
 
@@ -50,10 +53,6 @@ class Emulator:
         seed: int | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.store = Store(state_path)
-        self.clock = clock
-        self.ids = IdFactory(seed, clock)
-        self.faults = faults or Faults()
         self.accounts = Accounts()
         for sid, token in (accounts or {}).items():
             self.accounts.add_account(sid, token)
@@ -61,6 +60,10 @@ class Emulator:
             self.accounts.add_api_key(key, secret, sid)
         if not accounts and not api_keys:
             self.accounts.add_account(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN)
+        self.store = Store(state_path)  # opened once the arguments are known to be good
+        self.clock = clock
+        self.ids = IdFactory(seed, clock)
+        self.faults = faults or Faults()
         self.intelligence = IntelligenceBackend(self)
         self.conversations = ConversationsBackend(self)
         self._counts: Counter[str] = Counter()
@@ -78,26 +81,27 @@ class Emulator:
         return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def validate(self, model: type[M], body: Any) -> M:
-        """Validate a JSON body against a wire model; 400 naming the first offending field."""
+        """Validate a JSON request body (strict JSON types) against a wire model; 400 naming the first
+        offending field in wire names (``rules[0].triggers[0].parameters.count``)."""
         if not isinstance(body, dict):
             raise bad_request("body", "must be a JSON object")
         try:
-            return model.from_wire(body)
+            return model.from_wire(body, strict=True)
         except ValidationError as exc:
             pairs = error_messages(model, exc, python=False)
             path, reason = pairs[0] if pairs else ("body", "is invalid")
             raise bad_request(path or "body", reason) from None
 
     @staticmethod
-    def check_id(value: str, pattern: str, name: str) -> None:
-        """A path id that cannot exist (wrong TTID pattern) is simply not found: 404."""
-        if not re.match(pattern, value):
-            raise not_found("Resource", value)
+    def check_id(value: str, pattern: str, what: str) -> None:
+        """A path id that cannot exist (wrong TTID pattern) is simply not found: 404 ``"<what> <id> was not found"``."""
+        if not re.fullmatch(pattern, value):
+            raise not_found(what, value)
 
     @staticmethod
     def check_pattern(value: str, pattern: str, name: str) -> None:
         """400 naming ``name`` when ``value`` does not match ``pattern``."""
-        if not re.match(pattern, value):
+        if not re.fullmatch(pattern, value):
             raise bad_request(name, f"must match {pattern}")
 
     # -- request accounting -------------------------------------------------------------------

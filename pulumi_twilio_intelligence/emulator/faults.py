@@ -6,6 +6,16 @@ import random
 import threading
 from dataclasses import dataclass, field
 
+_FRACTIONS = ("error_rate", "fail_operations", "stuck_operations")
+_DURATIONS = ("operation_delay", "latency_ms")
+
+
+def _check(name: str, value: float) -> None:
+    if name in _FRACTIONS and not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be a fraction between 0 and 1, got {value}")
+    if name in _DURATIONS and value < 0:
+        raise ValueError(f"{name} must not be negative")
+
 
 @dataclass
 class Faults:
@@ -36,22 +46,23 @@ class Faults:
 
     def validate(self) -> None:
         """Raise ValueError for a negative delay or a fraction outside 0-1."""
-        for name in ("error_rate", "fail_operations", "stuck_operations"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be a fraction between 0 and 1, got {value}")
-        for name in ("operation_delay", "latency_ms"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} must not be negative")
+        for name in _FRACTIONS + _DURATIONS:
+            _check(name, getattr(self, name))
 
     def update(self, **changes: float | None) -> None:
-        """Change some knobs (admin API); unknown names raise ValueError."""
-        for name, value in changes.items():
-            if name not in ("operation_delay", "latency_ms", "error_rate", "fail_operations", "stuck_operations"):
+        """Change some knobs at once (admin API); ``None`` leaves a knob as it is.
+
+        Raises:
+            ValueError: an unknown name, or a value out of range; then nothing changes.
+        """
+        values = {name: float(value) for name, value in changes.items() if value is not None}
+        for name in changes:
+            if name not in _FRACTIONS + _DURATIONS:
                 raise ValueError(f"unknown fault setting {name!r}")
-            if value is not None:
-                setattr(self, name, float(value))
-        self.validate()
+        for name, value in values.items():
+            _check(name, value)
+        for name, value in values.items():
+            setattr(self, name, value)
 
     def as_dict(self) -> dict[str, float]:
         """The knobs, for the admin API."""

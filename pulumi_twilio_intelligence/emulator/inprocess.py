@@ -12,7 +12,6 @@ from starlette.types import ASGIApp
 
 from ..client import use_transport
 from ..config import Settings
-from .accounts import DEMO_ACCOUNT_SID
 from .app import build_app
 from .core import Emulator
 
@@ -21,7 +20,8 @@ class EmulatorTransport(httpx.BaseTransport):
     """A synchronous ``httpx`` transport that serves requests with the emulator's ASGI app.
 
     The app runs on an event loop in a helper thread (an anyio blocking portal), so the transport
-    can be shared by several threads, as the dynamic provider's workers do. Any host name works:
+    can be shared by several threads and clients, as the dynamic provider's workers do: closing a
+    client that uses it does not stop it. Any host name works:
     ``https://intelligence.twilio.com`` and ``https://conversations.twilio.com`` are both served.
     """
 
@@ -43,6 +43,11 @@ class EmulatorTransport(httpx.BaseTransport):
         return httpx.Response(status, headers=headers, content=content, request=request)
 
     def close(self) -> None:
+        """Nothing: the transport is shared, and ``httpx.Client.close()`` calls this for every client
+        that used it. :func:`mock_twilio` stops it with :meth:`shutdown` when its block ends."""
+
+    def shutdown(self) -> None:
+        """Stop the helper thread's event loop; requests after this raise RuntimeError."""
         self._portal_cm.__exit__(None, None, None)
 
 
@@ -51,9 +56,15 @@ class InProcessEmulator(Emulator):
 
     transport: EmulatorTransport
 
-    def settings(self, account_sid: str = DEMO_ACCOUNT_SID, **overrides: Any) -> Settings:
-        """:class:`Settings` with the credentials of ``account_sid`` (Twilio's real base URLs: the
-        transport intercepts them)."""
+    def settings(self, account_sid: str | None = None, **overrides: Any) -> Settings:
+        """:class:`Settings` with the credentials of ``account_sid`` (default: the first account the
+        emulator was given, the demo account if none) and Twilio's real base URLs: the transport
+        intercepts them.
+
+        Raises:
+            KeyError: the emulator has no credential for ``account_sid``.
+        """
+        account_sid = account_sid or self.accounts.all()[0].account
         for credential in self.accounts.all():
             if credential.account == account_sid:
                 if credential.username.startswith("AC"):
@@ -61,8 +72,9 @@ class InProcessEmulator(Emulator):
                 return Settings(api_key=credential.username, api_secret=credential.password, **overrides)
         raise KeyError(f"the emulator has no credential for {account_sid}")
 
-    def http_client(self, account_sid: str = DEMO_ACCOUNT_SID) -> httpx.Client:
-        """A plain ``httpx.Client`` authenticated as ``account_sid``, for raw API calls in tests."""
+    def http_client(self, account_sid: str | None = None) -> httpx.Client:
+        """A plain ``httpx.Client`` authenticated as ``account_sid`` (default as in :meth:`settings`),
+        for raw API calls in tests; closing it does not stop the emulator."""
         settings = self.settings(account_sid)
         return httpx.Client(transport=self.transport, auth=settings.credentials())
 
@@ -84,5 +96,5 @@ def mock_twilio(**kwargs: Any) -> Iterator[InProcessEmulator]:
         with use_transport(emulator.transport):
             yield emulator
     finally:
-        emulator.transport.close()
+        emulator.transport.shutdown()
         emulator.store.close()

@@ -36,13 +36,22 @@ class Call:
     base_url: str
 
     def json(self) -> Any:
-        """The body as JSON; 400 when it is missing or malformed."""
+        """The body as strict JSON (RFC 8259); 400 when it is missing or malformed.
+
+        ``NaN``/``Infinity`` (which Python's parser would accept) and nesting too deep to parse are
+        malformed too: they could never be rendered back as JSON.
+        """
         if not self.body.strip():
             raise EmulatorError(400, "Invalid request body: a JSON object is required", field="body")
         try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise EmulatorError(400, f"Invalid request body: malformed JSON ({exc})", field="body") from None
+            return json.loads(self.body, parse_constant=_refuse_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raise EmulatorError(400, f"Invalid request body: malformed JSON ({reason})", field="body") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
 
 
 @dataclass
@@ -68,10 +77,12 @@ class Route:
 
 @dataclass(frozen=True)
 class Service:
-    """One emulated API: its routes, its error body and the error statuses it documents for faults."""
+    """One emulated API: its routes, its error body, the error statuses it documents for faults and
+    the headers it documents on a 429 besides ``Retry-After``."""
 
     name: str
     prefix: str
     routes: tuple[Route, ...]
     render_error: Callable[[EmulatorError], dict[str, Any]]
     fault_statuses: tuple[int, ...]
+    throttle_headers: Mapping[str, str] = field(default_factory=dict)

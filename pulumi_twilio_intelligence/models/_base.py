@@ -83,13 +83,18 @@ class WireModel(BaseModel):
     # -- the two shapes -------------------------------------------------------------------------
 
     @classmethod
-    def from_wire(cls: type[M], data: Any) -> M:
+    def from_wire(cls: type[M], data: Any, *, strict: bool = False) -> M:
         """Validate a JSON body in Twilio's camelCase shape.
+
+        Args:
+            data: the decoded JSON.
+            strict: take JSON types exactly as the document types them (no ``"yes"`` for a boolean,
+                no ``"5"`` or ``5.0`` for an integer), as a server validating a request does.
 
         Raises:
             pydantic.ValidationError: with ``loc`` in wire (camelCase) names.
         """
-        return cls.model_validate(data, by_alias=True, by_name=False)
+        return cls.model_validate(data, by_alias=True, by_name=False, strict=strict)
 
     @classmethod
     def from_python(cls: type[M], data: Any) -> M:
@@ -151,6 +156,15 @@ def python_path(model: type[WireModel], loc: Sequence[int | str]) -> str:
     returns ``"rules[1].triggers[0].parameters.count"``; ``("displayName",)`` returns ``"display_name"``.
     Keys of free-form maps (operator parameters, channel names) are kept as the user wrote them.
     """
+    return _field_path(model, loc, wire=False)
+
+
+def _field_path(model: type[WireModel], loc: Sequence[int | str], *, wire: bool) -> str:
+    """A pydantic ``loc`` as a property path in wire (camelCase) or Python (snake_case) names.
+
+    A ``loc`` mixes both (pydantic names a field by its Python name when its *default* fails
+    validation), so every part is looked up in the model it belongs to.
+    """
     out = ""
     current: Any = model
     for part in loc:
@@ -167,7 +181,8 @@ def python_path(model: type[WireModel], loc: Sequence[int | str]) -> str:
                 out += f".{part}" if out else part
                 current = Any
                 continue
-            out += ("." if out else "") + python_name(name)
+            rendered = (current.model_fields[name].alias or name) if wire else python_name(name)
+            out += ("." if out else "") + rendered
             current = current.model_fields[name].annotation
             continue
         origin = get_origin(current)
@@ -211,7 +226,7 @@ def error_messages(model: type[WireModel], error: ValidationError, *, python: bo
     pairs: list[tuple[str, str]] = []
     for err in error.errors(include_url=False):
         loc = err["loc"]
-        path = python_path(model, loc) if python else _wire_path(loc)
+        path = _field_path(model, loc, wire=not python)
         reason = err["msg"]
         if reason.startswith("Value error, "):
             reason = reason[len("Value error, ") :]
@@ -219,15 +234,3 @@ def error_messages(model: type[WireModel], error: ValidationError, *, python: bo
             reason = "is required"
         pairs.append((path, reason))
     return pairs
-
-
-def _wire_path(loc: Sequence[int | str]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif "[" in part and part.endswith("]"):
-            continue
-        else:
-            out += f".{part}" if out else part
-    return out

@@ -108,7 +108,9 @@ class ConversationConfigurationReplace(_ConfigurationBody):
 class ConversationConfigurationPatch(_ConfigurationBody):
     """Body of ``PATCH /v2/ControlPlane/Configurations/{id}``: only the fields sent change.
 
-    Every field is nullable. A ``channelSettings`` key mapped to ``null`` removes that channel.
+    Nothing is required. Every field but ``conversationGroupingType`` and ``channelSettings`` is
+    nullable (an explicit ``null`` leaves the field untouched); a ``channelSettings`` key mapped to
+    ``null`` removes that channel.
     """
 
     channel_settings: dict[str, ChannelSetting | None] | None = None  # type: ignore[assignment]
@@ -118,7 +120,6 @@ class ConversationConfigurationPatch(_ConfigurationBody):
             "display_name",
             "description",
             "memory_store_id",
-            "channel_settings",
             "status_callbacks",
             "intelligence_configuration_ids",
             "memory_extraction_enabled",

@@ -7,6 +7,7 @@ account it acts for, so accounts never see each other's objects.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,9 @@ SEEDED = "seeded"
 
 #: Fields of a Twilio-authored operator that the API never shows.
 HIDDEN_FOR_TWILIO = ("prompt", "trainingExamples")
+KNOWLEDGE = "KNOWLEDGE_BASE_AND_SOURCE_IDS"
+#: The value of a KNOWLEDGE_BASE_AND_SOURCE_IDS parameter: ``knowledge_base_id:knowledge_source_id``.
+KNOWLEDGE_VALUE_PATTERN = r"know_knowledgebase_[0-7][0-9a-z]{25}:know_knowledge_[0-7][0-9a-z]{25}"
 PARAMETER_TYPES: Mapping[str, tuple[type, ...]] = {
     "STRING": (str,),
     "INTEGER": (int,),
@@ -158,10 +162,9 @@ class IntelligenceBackend:
     def get_version(self, account: str, operator_id: str, version: str) -> dict[str, Any]:
         """``GET /v3/ControlPlane/Operators/{id}/Versions/{version}``."""
         self._operator(account, operator_id)
-        try:
-            number = int(version)
-        except ValueError:
-            raise bad_request("version", "must be an integer") from None
+        if not re.fullmatch(r"[0-9]{1,9}", version):  # not a version number: that path cannot exist
+            raise not_found(f"Version {version} of operator", operator_id)
+        number = int(version)
         doc = self.store.get(account, OPERATOR_VERSION, _version_key(operator_id, number))
         if doc is None:
             raise not_found(f"Version {number} of operator", operator_id)
@@ -186,7 +189,7 @@ class IntelligenceBackend:
         return doc
 
     def _operator(self, account: str, operator_id: str) -> dict[str, Any]:
-        self.emulator.check_id(operator_id, OPERATOR_ID_PATTERN, "id")
+        self.emulator.check_id(operator_id, OPERATOR_ID_PATTERN, "Operator")
         self.ensure_seeded(account)
         doc = self.store.get(account, OPERATOR, operator_id)
         if doc is None:
@@ -194,6 +197,9 @@ class IntelligenceBackend:
         return doc
 
     def _operator_fields(self, request: OperatorRequest) -> dict[str, Any]:
+        for name, parameter in (request.parameters or {}).items():
+            if parameter.type == KNOWLEDGE and "default" in parameter.model_fields_set:
+                raise bad_request(f"parameters.{name}.default", f"{KNOWLEDGE} parameters take no default")
         fields = request.to_wire()
         for key in ("id", "version", "author"):  # readOnly: ignored when sent
             fields.pop(key, None)
@@ -232,7 +238,7 @@ class IntelligenceBackend:
 
     def get_configuration(self, account: str, configuration_id: str) -> dict[str, Any]:
         """``GET /v3/ControlPlane/Configurations/{id}``."""
-        self.emulator.check_id(configuration_id, CONFIGURATION_ID_PATTERN, "id")
+        self.emulator.check_id(configuration_id, CONFIGURATION_ID_PATTERN, "Intelligence Configuration")
         doc = self.store.get(account, CONFIGURATION, configuration_id)
         if doc is None:
             raise not_found("Intelligence Configuration", configuration_id)
@@ -310,6 +316,10 @@ class IntelligenceBackend:
             snapshot = self.store.get(account, OPERATOR_VERSION, _version_key(operator_id, version))
             if snapshot is None:
                 raise bad_request(f"{where}.version", f"operator {operator_id} has no version {version}")
+            if snapshot["status"] == "RETIRED":
+                raise bad_request(
+                    f"{where}.version", f"version {version} of operator {operator_id} is RETIRED; pin a valid version"
+                )
             declared = snapshot.get("parameters") or {}
         values: dict[str, Any] = reference.get("parameters") or {}
         for name, value in values.items():
@@ -321,6 +331,10 @@ class IntelligenceBackend:
             kinds = PARAMETER_TYPES[spec["type"]]
             if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
                 raise bad_request(f"{where}.parameters.{name}", f"must be of type {spec['type']}")
+            if spec["type"] == KNOWLEDGE and not re.fullmatch(KNOWLEDGE_VALUE_PATTERN, str(value)):
+                raise bad_request(
+                    f"{where}.parameters.{name}", "must be knowledge_base_id:knowledge_source_id (two TTIDs)"
+                )
         for name, spec in declared.items():
             if spec.get("required") and "default" not in spec and name not in values:
                 raise bad_request(f"{where}.parameters.{name}", f"operator {operator_id} requires this parameter")

@@ -53,7 +53,7 @@ _OPERATORS: list[dict[str, Any]] = [
         "outputSchema": {
             "type": "object",
             "properties": {"score": {"type": "integer"}, "explanation": {"type": "string"}},
-            "required": ["score", "explanation"],
+            "required": ["explanation", "score"],
             "additionalProperties": False,
         },
         "context": {"memory": {"enabled": False}, "knowledge": {"enabled": False}},

@@ -28,4 +28,6 @@ SERVICE = Service(
     ),
     render_error=render_error,
     fault_statuses=(429, 500),
+    # documented on every v3 429; the emulator's limit is nominal (it never throttles by itself)
+    throttle_headers={"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1"},
 )
