@@ -43,6 +43,11 @@ class EmulatorTransport(httpx.BaseTransport):
         return httpx.Response(status, headers=headers, content=content, request=request)
 
     def close(self) -> None:
+        """Nothing: the transport is shared by every client of the block, and closing one client
+        (``TwilioClient.close``, ``with httpx.Client(...)``) must not stop it for the others."""
+
+    def shutdown(self) -> None:
+        """Stop the event loop thread (``mock_twilio`` does this when its block ends)."""
         self._portal_cm.__exit__(None, None, None)
 
 
@@ -84,5 +89,5 @@ def mock_twilio(**kwargs: Any) -> Iterator[InProcessEmulator]:
         with use_transport(emulator.transport):
             yield emulator
     finally:
-        emulator.transport.close()
+        emulator.transport.shutdown()
         emulator.store.close()
