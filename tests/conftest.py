@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from pulumi_twilio_intelligence.client import TwilioClient
@@ -44,3 +46,14 @@ def client(twilio: InProcessEmulator) -> Iterator[TwilioClient]:
     c = TwilioClient(twilio.settings(max_retries=2))
     yield c
     c.close()
+
+
+def change_operator_out_of_band(
+    http: httpx.Client, url: str, changes: dict[str, Any], drop: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Change a custom operator behind Pulumi's back, as someone in the Console would: fetch it,
+    apply ``changes`` (wire names), leave out ``drop``, ``PUT`` it back; returns the new operator."""
+    current = http.get(url).raise_for_status().json()
+    body = {k: v for k, v in current.items() if k not in ("id", "version", "author", *drop)} | changes
+    updated: dict[str, Any] = http.put(url, json=body).raise_for_status().json()
+    return updated

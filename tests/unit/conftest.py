@@ -18,6 +18,15 @@ from pulumi_twilio_intelligence.resources._provider import TwilioProvider
 P = TypeVar("P", bound=TwilioProvider)
 MEMORY_STORE_ID = "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7"
 
+#: The required fields of a Conversation Configuration (and the resource's identity).
+CONVERSATION: dict[str, Any] = {
+    "display_name": "Support",
+    "description": "Voice line",
+    "conversation_grouping_type": "GROUP_BY_PROFILE",
+    "memory_store_id": MEMORY_STORE_ID,
+    "__name": "test/dev/ConversationConfiguration/support",
+}
+
 #: A custom operator with an optional INTEGER and a required STRING parameter.
 CUSTOM_OPERATOR = {
     "displayName": "Adherence",

@@ -6,9 +6,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import httpx
 import pytest
 from pulumi.output import Unknown
 
+from pulumi_twilio_intelligence.client import use_transport
 from pulumi_twilio_intelligence.emulator import InProcessEmulator
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
@@ -334,3 +336,32 @@ def test_without_credentials_only_offline_checks_run(ids: Ids) -> None:
     assert provider.check({}, {**INTELLIGENCE, "rules": [rule]}).failures == []
     bad = {**INTELLIGENCE, "rules": [{**rule, "triggers": [{"on": "NEVER"}]}]}
     assert [f.property for f in provider.check({}, bad).failures] == ["rules[0].triggers[0].on"]
+
+
+class _DocumentedVersionFetch(httpx.BaseTransport):
+    """The emulator, with the fetch of one version cut down to the documented fields (no dates)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if "/Versions/" not in request.url.path:
+            return response
+        body = {
+            k: v for k, v in response.json().items() if k not in ("dateDeprecated", "retirementDate", "dateRetired")
+        }
+        return httpx.Response(response.status_code, json=body, request=request)
+
+
+def test_lifecycle_dates_come_from_the_version_list(
+    make_provider: Factory, ids: Ids, twilio: InProcessEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with use_transport(_DocumentedVersionFetch(twilio.transport)):
+        provider = make_provider(IntelligenceConfigurationProvider)
+        rules = [{**RULE, "operators": [{"id": ids.sentiment, "version": 1}]}]
+        assert provider.check({}, to_engine({**INTELLIGENCE, "rules": rules})).failures == []
+        rules = [{**RULE, "operators": [{"id": ids.summary, "version": 1}]}]
+        [failure] = provider.check({}, to_engine({**INTELLIGENCE, "rules": rules})).failures
+    assert "will be retired on 2027-03-01T00:00:00Z" in capsys.readouterr().err
+    assert "is RETIRED since 2026-06-01T00:00:00Z" in failure.reason
