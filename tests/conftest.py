@@ -14,6 +14,18 @@ from pulumi_twilio_intelligence.client import TwilioClient
 from pulumi_twilio_intelligence.emulator import InProcessEmulator, mock_twilio
 
 REPO = Path(__file__).resolve().parent.parent
+
+#: A custom operator with an optional INTEGER and a required STRING parameter.
+CUSTOM_OPERATOR: dict[str, Any] = {
+    "displayName": "Adherence",
+    "prompt": "Rate 0-{{parameters.scale}} in a {{parameters.tone}} tone",
+    "outputFormat": "TEXT",
+    "parameters": {
+        "scale": {"type": "INTEGER", "default": 5},
+        "tone": {"type": "STRING", "required": True},
+    },
+}
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -57,3 +69,14 @@ def change_operator_out_of_band(
     body = {k: v for k, v in current.items() if k not in ("id", "version", "author", *drop)} | changes
     updated: dict[str, Any] = http.put(url, json=body).raise_for_status().json()
     return updated
+
+
+def replace_placeholders(value: Any, mapping: dict[str, str]) -> Any:
+    """``value`` with every string ``"{name}"`` replaced by ``mapping[name]``, recursively."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in mapping:
+        return mapping[value[1:-1]]
+    if isinstance(value, dict):
+        return {k: replace_placeholders(v, mapping) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_placeholders(v, mapping) for v in value]
+    return value

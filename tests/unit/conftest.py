@@ -15,6 +15,8 @@ from pulumi_twilio_intelligence.emulator import InProcessEmulator
 from pulumi_twilio_intelligence.resources import get_operator
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
 
+from ..conftest import CUSTOM_OPERATOR
+
 P = TypeVar("P", bound=TwilioProvider)
 MEMORY_STORE_ID = "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7"
 
@@ -27,17 +29,6 @@ CONVERSATION: dict[str, Any] = {
     "__name": "test/dev/ConversationConfiguration/support",
 }
 
-#: A custom operator with an optional INTEGER and a required STRING parameter.
-CUSTOM_OPERATOR = {
-    "displayName": "Adherence",
-    "prompt": "Rate 0-{{parameters.scale}} in a {{parameters.tone}} tone",
-    "outputFormat": "TEXT",
-    "parameters": {
-        "scale": {"type": "INTEGER", "default": 5},
-        "tone": {"type": "STRING", "required": True},
-    },
-}
-
 
 @pytest.fixture(autouse=True)
 def _no_twilio_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,16 +38,19 @@ def _no_twilio_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key)
 
 
-def to_engine(value: Any) -> Any:
-    """A value as the engine hands it to a provider: every number (not bool) is a float."""
+def to_engine(value: Any, *, reorder: bool = True) -> Any:
+    """A value as the engine hands it to a provider: every number (not bool) is a float, and maps
+    may have lost their key order (they cross gRPC as Structs): with ``reorder``, keys come in
+    reverse order, without it in the program's order."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return float(value)
     if isinstance(value, dict):
-        return {k: to_engine(v) for k, v in value.items()}
+        keys = sorted(value, reverse=True) if reorder else list(value)
+        return {k: to_engine(value[k], reorder=reorder) for k in keys}
     if isinstance(value, list):
-        return [to_engine(v) for v in value]
+        return [to_engine(v, reorder=reorder) for v in value]
     return value
 
 
@@ -128,17 +122,6 @@ class Recorder(httpx.BaseTransport):
     def writes(self) -> list[httpx.Request]:
         """The requests that change something (POST, PUT, PATCH, DELETE)."""
         return [r for r in self.requests if r.method in ("POST", "PUT", "PATCH", "DELETE")]
-
-
-def replace_placeholders(value: Any, mapping: dict[str, str]) -> Any:
-    """``value`` with every string ``"{name}"`` replaced by ``mapping[name]``, recursively."""
-    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in mapping:
-        return mapping[value[1:-1]]
-    if isinstance(value, dict):
-        return {k: replace_placeholders(v, mapping) for k, v in value.items()}
-    if isinstance(value, list):
-        return [replace_placeholders(v, mapping) for v in value]
-    return value
 
 
 Factory = Callable[..., Any]

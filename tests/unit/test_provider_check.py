@@ -19,7 +19,8 @@ from pulumi_twilio_intelligence.resources import (
 )
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
 
-from .conftest import MEMORY_STORE_ID, Factory, Ids, configure, replace_placeholders, to_engine
+from ..conftest import replace_placeholders
+from .conftest import MEMORY_STORE_ID, Factory, Ids, configure, to_engine
 
 OPERATOR: dict[str, Any] = {
     "display_name": "Adherence",

@@ -23,8 +23,8 @@ from pulumi_twilio_intelligence.resources import (
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
 from pulumi_twilio_intelligence.resources._resource import TwilioResource
 
-from ..conftest import change_operator_out_of_band
-from .conftest import MEMORY_STORE_ID, Factory, Ids, Recorder, replace_placeholders, to_engine
+from ..conftest import change_operator_out_of_band, replace_placeholders
+from .conftest import MEMORY_STORE_ID, Factory, Ids, Recorder, to_engine
 
 OPERATORS = "https://intelligence.twilio.com/v3/ControlPlane/Operators"
 CONFIGURATIONS = "https://intelligence.twilio.com/v3/ControlPlane/Configurations"
@@ -136,6 +136,18 @@ def test_diff_right_after_create_is_empty_and_never_replaces(make_provider: Fact
     assert same.changes is False and same.replaces == []
     changed = provider.diff(created.id, state, to_engine({**inputs, "display_name": "Other"}))
     assert changed.changes is True and changed.replaces == [] and changed.delete_before_replace is False
+
+
+def test_diff_ignores_the_order_of_map_keys_which_the_engine_does_not_keep(make_provider: Factory) -> None:
+    provider = make_provider(OperatorProvider)
+    inputs = {**OPERATOR, "output_schema": {"type": "object", "properties": {"b": {"type": "string"}, "a": {}}}}
+    created = provider.create(to_engine(inputs))
+    assert created.outs["output_schema"]["required"] == ["b", "a"]  # Twilio lists them in property order
+    state = dict(created.outs)
+    state["output_schema"] = {**state["output_schema"], "properties": {"a": {}, "b": {"type": "string"}}}
+    assert provider.diff(created.id, to_engine(state), to_engine(inputs)).changes is False
+    inputs["output_schema"] = {"type": "object", "properties": {"a": {}, "b": {"type": "string"}}}
+    assert provider.diff(created.id, to_engine(created.outs), to_engine(inputs)).changes is False
 
 
 def test_diff_of_a_value_not_known_yet_is_a_change(make_provider: Factory, ids: Ids) -> None:
