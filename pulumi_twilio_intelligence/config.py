@@ -21,6 +21,7 @@ Pulumi state; their ``repr`` hides every secret.
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -127,5 +128,10 @@ class Settings:
         )
 
     def secrets(self) -> tuple[str, ...]:
-        """The secret values, so that error messages can be scrubbed of them."""
-        return tuple(s for s in (self.auth_token, self.api_secret) if s)
+        """The secret values, so that error messages can be scrubbed of them: the auth token, the
+        API secret, and the ``Authorization: Basic`` value made of them (should a server echo it)."""
+        values = [s for s in (self.auth_token, self.api_secret) if s]
+        for username, password in ((self.account_sid, self.auth_token), (self.api_key, self.api_secret)):
+            if username and password:
+                values.append(base64.b64encode(f"{username}:{password}".encode()).decode())
+        return tuple(values)

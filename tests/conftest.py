@@ -5,13 +5,27 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from pulumi_twilio_intelligence.client import TwilioClient
 from pulumi_twilio_intelligence.emulator import InProcessEmulator, mock_twilio
 
 REPO = Path(__file__).resolve().parent.parent
+
+#: A custom operator with an optional INTEGER and a required STRING parameter.
+CUSTOM_OPERATOR: dict[str, Any] = {
+    "displayName": "Adherence",
+    "prompt": "Rate 0-{{parameters.scale}} in a {{parameters.tone}} tone",
+    "outputFormat": "TEXT",
+    "parameters": {
+        "scale": {"type": "INTEGER", "default": 5},
+        "tone": {"type": "STRING", "required": True},
+    },
+}
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -44,3 +58,25 @@ def client(twilio: InProcessEmulator) -> Iterator[TwilioClient]:
     c = TwilioClient(twilio.settings(max_retries=2))
     yield c
     c.close()
+
+
+def change_operator_out_of_band(
+    http: httpx.Client, url: str, changes: dict[str, Any], drop: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Change a custom operator behind Pulumi's back, as someone in the Console would: fetch it,
+    apply ``changes`` (wire names), leave out ``drop``, ``PUT`` it back; returns the new operator."""
+    current = http.get(url).raise_for_status().json()
+    body = {k: v for k, v in current.items() if k not in ("id", "version", "author", *drop)} | changes
+    updated: dict[str, Any] = http.put(url, json=body).raise_for_status().json()
+    return updated
+
+
+def replace_placeholders(value: Any, mapping: dict[str, str]) -> Any:
+    """``value`` with every string ``"{name}"`` replaced by ``mapping[name]``, recursively."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in mapping:
+        return mapping[value[1:-1]]
+    if isinstance(value, dict):
+        return {k: replace_placeholders(v, mapping) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_placeholders(v, mapping) for v in value]
+    return value

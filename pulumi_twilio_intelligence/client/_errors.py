@@ -20,6 +20,20 @@ from ..errors import TwilioApiError
 MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
 
 
+#: What to do about an error, per HTTP status (callers with more context replace it with ``with_hint``).
+HINTS = {
+    400: "Twilio refused the request: correct the input it names (pulumi preview checks most inputs)",
+    401: "Twilio rejected the credentials: check twilio:apiKey and twilio:apiSecret (or twilio:accountSid and "
+    "twilio:authToken) in the stack config, or the TWILIO_* environment variables",
+    403: "the credentials may not do this (Twilio-authored operators, for example, are read-only)",
+    429: "Twilio is still rate-limiting after the retries: try again later, or raise twilio:maxRetries "
+    "(TWILIO_MAX_RETRIES)",
+    500: "Twilio had an internal error: try again later",
+    502: "Twilio could not be reached through its gateway: try again later",
+    503: "Twilio is unavailable for the moment: try again later",
+    504: "Twilio timed out: try again later, or raise twilio:httpTimeout (TWILIO_HTTP_TIMEOUT)",
+}
+
 #: Secrets shorter than this are not scrubbed (they would mangle every message; real ones are longer).
 MIN_SCRUB_LENGTH = 6
 
@@ -32,6 +46,17 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+def scrub_json(value: Any, secrets: tuple[str, ...]) -> Any:
+    """A decoded JSON value with every secret in its strings replaced by ``***`` (see :func:`scrub`)."""
+    if isinstance(value, str):
+        return scrub(value, secrets)
+    if isinstance(value, dict):
+        return {k: scrub_json(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_json(v, secrets) for v in value]
+    return value
+
+
 def api_error(response: httpx.Response, secrets: Iterable[str] = ()) -> TwilioApiError:
     """The :class:`TwilioApiError` that ``response`` (a 4xx or 5xx) describes."""
     secrets = tuple(secrets)
@@ -40,7 +65,7 @@ def api_error(response: httpx.Response, secrets: Iterable[str] = ()) -> TwilioAp
         body = response.json()
     except ValueError:
         body = None
-    details = body if isinstance(body, dict) else {}
+    details = scrub_json(body, secrets) if isinstance(body, dict) else {}
     code = details.get("code")
     message = details.get("message") or details.get("detail") or details.get("title")
     if not message:
@@ -63,4 +88,5 @@ def api_error(response: httpx.Response, secrets: Iterable[str] = ()) -> TwilioAp
         method=request.method,
         path=urlsplit(str(request.url)).path,
         details=details,
+        hint=HINTS.get(response.status_code),
     )

@@ -11,6 +11,7 @@ import httpx
 
 from ..errors import OperationFailedError, OperationTimeoutError
 from ..models import Operation, OperationAccepted
+from ._errors import scrub_json
 from ._http import TwilioClient
 from ._retry import parse_retry_after
 
@@ -74,7 +75,7 @@ def wait_for_operation(
         if operation.status == "COMPLETED":
             return operation
         if operation.status == "FAILED":
-            problem = operation.error.to_wire() if operation.error else None
+            problem = scrub_json(operation.error.to_wire(), client.settings.secrets()) if operation.error else None
             raise OperationFailedError(operation.operation_id, problem, created_at=operation.created_at)
         if clock() >= deadline:
             raise OperationTimeoutError(accepted.operation_id, timeout)

@@ -20,6 +20,9 @@ Author = Literal["SELF", "TWILIO"]
 VersionStatus = Literal["PREVIEW", "ACTIVE", "DEPRECATED", "RETIRED"]
 
 OPERATOR_ID_PATTERN = r"^intelligence_operator_[0-7][0-9a-z]{25}$"
+#: The pydantic error type of an output schema outside Twilio's subset; its ``ctx["problems"]``
+#: holds every ``(json path, reason)`` pair.
+OUTPUT_SCHEMA_ERROR = "output_schema_subset"
 
 
 class OperatorParameter(WireModel):
@@ -87,7 +90,12 @@ class OperatorRequest(_OperatorBody):
         problems = output_schema_problems(value) if value is not None else []
         if problems:
             where, reason = problems[0]
-            raise ValueError(f"{where}: {reason}" if where else reason)
+            # the message names the first problem; ``ctx["problems"]`` lists them all (for ``check``)
+            raise PydanticCustomError(
+                OUTPUT_SCHEMA_ERROR,
+                "{first}",
+                {"first": f"{where}: {reason}" if where else reason, "problems": problems},
+            )
         return value
 
     @model_validator(mode="after")

@@ -20,6 +20,7 @@ from pulumi.runtime.rpc import contains_unknowns
 from pydantic import BaseModel, ValidationError
 
 from ..models import WireModel, python_path, unknown_fields
+from ..models.operator import OUTPUT_SCHEMA_ERROR
 from ._spec import EXISTING_ID, ResourceSpec
 
 if TYPE_CHECKING:
@@ -85,8 +86,13 @@ def validate_inputs(
             segments = python_segments(model, err["loc"])
             if _under_unknown(fields, segments):
                 continue
+            path = python_path(model, err["loc"]) or "inputs"
+            problems = (err.get("ctx") or {}).get("problems") if err["type"] == OUTPUT_SCHEMA_ERROR else None
+            if problems:  # one failure per place in the JSON Schema, e.g. output_schema.properties.a.minLength
+                failures.extend(CheckFailure(f"{path}.{where}" if where else path, why) for where, why in problems)
+                continue
             reason = "is required" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
-            failures.append(CheckFailure(python_path(model, err["loc"]) or "inputs", reason))
+            failures.append(CheckFailure(path, reason))
     if parsed is not None:
         for path in unknown_fields(parsed):
             failures.append(CheckFailure(path, "is not a property of this object; check the spelling and nesting"))

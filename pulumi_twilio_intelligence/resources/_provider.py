@@ -67,7 +67,11 @@ class TwilioProvider(ResourceProvider):
     # -- settings and clients -----------------------------------------------------------------
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Read credentials and settings from stack config (``twilio:*``), then the environment."""
+        """Read credentials and settings from stack config (``twilio:*``), then the environment.
+
+        Raises:
+            ConfigurationError: a number setting (timeouts, retries) that does not parse.
+        """
         self._settings = Settings.load(req.config)
 
     def _client(self) -> TwilioClient:
@@ -95,17 +99,26 @@ class TwilioProvider(ResourceProvider):
     # -- check and diff -----------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate the inputs (preview-safe); failures name the property path."""
+        """Validate the inputs, at preview and again before ``create``/``update``.
+
+        Returns the inputs unchanged and one ``CheckFailure(property, reason)`` per problem, the
+        property a Python path such as ``rules[1].triggers[0].parameters.count``. Values not known
+        yet (outputs of resources still to be created) are skipped. Online checks (referenced
+        operators and their versions, attached configurations) use ``GET`` requests when
+        credentials are configured; problems reaching Twilio become warnings, never failures.
+        """
         failures, warnings = validate_inputs(self.SPEC, from_engine(news), self._online_client())
         for message in warnings:
             warn(message)
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Compare canonical forms of the old outputs and the new inputs.
+        """Compare canonical forms of the old outputs (state) and the new inputs; no request is sent.
 
-        ``__provider``, ``existing_id`` and server-managed fields are not compared; nothing needs a
-        replacement (Twilio updates every field in place), so ``replaces`` is always empty.
+        ``__provider``, ``existing_id`` and server-managed fields are not compared, and Twilio's
+        defaults and normalisations are applied to both sides (:meth:`ResourceSpec.canonical`).
+        Nothing needs a replacement (Twilio updates every field in place), so ``replaces`` is
+        always empty.
         """
         changed = self.SPEC.changed_fields(from_engine(olds), from_engine(news))
         return DiffResult(changes=bool(changed), replaces=[], stables=[], delete_before_replace=False)
@@ -113,7 +126,16 @@ class TwilioProvider(ResourceProvider):
     # -- create, read, update, delete ---------------------------------------------------------
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Create the object (or adopt ``existing_id``) and return every output."""
+        """Create the object (``POST {collection}``), or adopt ``existing_id``, and return every output.
+
+        Asynchronous collections (Conversations v2) send a deterministic ``Idempotency-Key`` and
+        wait for the Operation. Returns ``CreateResult(id, outputs)``: the id is Twilio's, the
+        outputs every field Twilio returns (Python names) plus the provider's own inputs.
+
+        Raises:
+            TwilioApiError: Twilio refused the request (status, code, message and ``more_info``).
+            OperationFailedError, OperationTimeoutError: the Operation failed or took too long.
+        """
         spec = self.SPEC
         props = from_engine(props)
         existing = props.get(EXISTING_ID)
@@ -128,7 +150,15 @@ class TwilioProvider(ResourceProvider):
         return CreateResult(result.resource["id"], self._outputs(result, props))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Fetch the object (refresh and ``get``); a 404 means it is gone."""
+        """Fetch the object (``GET {collection}/{id}``) for ``pulumi refresh`` and ``Resource.get``.
+
+        Returns the outputs and, as ``inputs``, the remote values of every input field, so that a
+        refresh leaves no phantom diff. A 404 returns an empty id: the engine drops the resource
+        from the state.
+
+        Raises:
+            TwilioApiError: any other error status.
+        """
         props = from_engine(props)
         try:
             remote = self._collection().fetch(id_)
@@ -142,13 +172,29 @@ class TwilioProvider(ResourceProvider):
         return ReadResult(id_, outs, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Replace the object's fields with the new inputs and return every output."""
+        """Replace the object's fields with the new inputs (``PUT {collection}/{id}``).
+
+        Operators send ``If-Match: <version in the state>``; Intelligence Configurations send the
+        current rules' ids; Conversation Configurations send an ``Idempotency-Key`` and wait for
+        the Operation. Returns the complete output set.
+
+        Raises:
+            TwilioApiError: 412 when the operator changed outside Pulumi, 404 when the object is
+                gone (both say to run ``pulumi refresh``), or any other error status.
+            OperationFailedError, OperationTimeoutError: the Operation failed or took too long.
+        """
         olds, news = from_engine(olds), from_engine(news)
         result = self._update(id_, olds, news)
         return UpdateResult(self._outputs(result, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """Delete the object; one that is already gone counts as deleted."""
+        """Delete the object (``DELETE {collection}/{id}``); one that is already gone counts as deleted.
+
+        Raises:
+            TwilioApiError: 409 while another object still uses it (the message says which to
+                change first), or any other error status.
+            OperationFailedError, OperationTimeoutError: the Operation failed or took too long.
+        """
         spec = self.SPEC
         collection = self._collection()
         try:

@@ -101,7 +101,9 @@ class ConversationConfiguration(TwilioResource, module=MODULE, name="Conversatio
 
     Endpoint: ``/v2/ControlPlane/Configurations`` (Conversations v2). Writes are asynchronous
     Operations, awaited up to ``twilio:operationTimeout`` seconds. Outputs: every input plus
-    ``version``, ``created_at``, ``updated_at`` and ``operation_id`` (the last write's Operation).
+    ``version``, ``created_at``, ``updated_at`` (ISO-8601), ``trait_extraction_strategy_ids`` and
+    ``observation_extraction_strategy_ids`` (when Twilio returns them) and ``operation_id`` (the last
+    write's Operation). Every field updates in place; nothing forces a replacement.
 
     Args:
         resource_name: the Pulumi resource name.
@@ -129,6 +131,8 @@ class ConversationConfiguration(TwilioResource, module=MODULE, name="Conversatio
     intelligence_configuration_ids: pulumi.Output[list[str] | None]
     memory_extraction_enabled: pulumi.Output[bool]
     conversations_v1_bridge: pulumi.Output[dict[str, str] | None]
+    trait_extraction_strategy_ids: pulumi.Output[list[str] | None]
+    observation_extraction_strategy_ids: pulumi.Output[list[str] | None]
     version: pulumi.Output[int]
     created_at: pulumi.Output[str]
     updated_at: pulumi.Output[str]

@@ -27,8 +27,11 @@ from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
 from .args import RuleArgs
+from .lookups import operator_version_lifecycle
 
 OPERATORS_PATH = "/v3/ControlPlane/Operators"
+#: Operator version statuses that warn (DEPRECATED) or fail (RETIRED) when a rule pins them.
+LATE = ("DEPRECATED", "RETIRED")
 _VALUE_TYPES: dict[str, tuple[type, ...]] = {
     "STRING": (str,),
     "INTEGER": (int,),
@@ -106,6 +109,8 @@ def check_rule_operators(ctx: CheckContext) -> list[CheckFailure]:
             operator_id, version = ref.get("id"), ref.get("version")
             if not isinstance(operator_id, str) or not ctx.known(operator_id):
                 continue
+            if not ctx.known(version):
+                continue  # pinned to a version not known yet: the operator itself changes in this update
             try:
                 operator = ctx.client.get_json(f"{base}/{operator_id}")
                 declared = operator.get("parameters") or {}
@@ -114,19 +119,21 @@ def check_rule_operators(ctx: CheckContext) -> list[CheckFailure]:
                     declared = snapshot.get("parameters") or {}
                     status = snapshot.get("status")
                     name = operator.get("displayName", operator_id)
+                    # the version list is where Twilio documents the deprecation and retirement dates
+                    dates = operator_version_lifecycle(ctx.client, operator_id, version) if status in LATE else {}
                     if status == "RETIRED":
                         failures.append(
                             CheckFailure(
                                 f"{where}.version",
                                 f"version {version} of operator '{name}' ({operator_id}) is RETIRED "
-                                f"since {snapshot.get('dateRetired', 'an earlier date')}: pin an ACTIVE version",
+                                f"since {dates.get('date_retired', 'an earlier date')}: pin an ACTIVE version",
                             )
                         )
                         continue
                     if status == "DEPRECATED":
                         ctx.warnings.append(
                             f"{where}: version {version} of operator '{name}' ({operator_id}) is DEPRECATED and "
-                            f"will be retired on {snapshot.get('retirementDate', 'a date Twilio will announce')}"
+                            f"will be retired on {dates.get('retirement_date', 'a date Twilio will announce')}"
                         )
             except TwilioApiError as exc:
                 if exc.not_found:

@@ -15,9 +15,11 @@ import pulumi
 from ..client import TwilioClient, iter_items
 from ..config import Settings
 from ..errors import TwilioError
-from ..models import LanguageOperator, LanguageOperatorVersion
+from ..models import LanguageOperator, LanguageOperatorVersion, OperatorVersionSummary
 
 OPERATORS_PATH = "/v3/ControlPlane/Operators"
+#: Items per page when ``get_operator`` searches the list (Twilio's maximum).
+PAGE_SIZE = 1000
 
 
 class _StackConfig:
@@ -98,13 +100,14 @@ def get_operator(
             return _operator_result(client.get_json(f"{base}/{id}"))  # type: ignore[no-any-return]
         matches = [
             op
-            for op in iter_items(client, base, page_size=1000)
+            for op in iter_items(client, base, page_size=PAGE_SIZE)
             if (display_name is None or op.get("displayName") == display_name)
             and (author is None or op.get("author") == author)
         ]
     finally:
         client.close()
-    wanted = f"display_name={display_name!r}" + (f", author={author!r}" if author else "")
+    criteria = {"display_name": display_name, "author": author}
+    wanted = ", ".join(f"{k}={v!r}" for k, v in criteria.items() if v is not None) or "anything"
     if not matches:
         raise TwilioError(f"get_operator: no Language Operator matches {wanted}")
     if len(matches) > 1:
@@ -113,10 +116,29 @@ def get_operator(
     return _operator_result(matches[0])  # type: ignore[no-any-return]
 
 
+def operator_version_lifecycle(client: TwilioClient, operator_id: str, version: int) -> dict[str, Any]:
+    """The lifecycle of one operator version as the version list documents it (Python names):
+    ``status`` and the ISO-8601 dates ``date_created``, ``date_deprecated`` (DEPRECATED and
+    RETIRED), ``retirement_date`` (DEPRECATED) and ``date_retired`` (RETIRED); ``{}`` if not listed.
+
+    Endpoint: ``GET /v3/ControlPlane/Operators/{id}/Versions`` (every page until the version is found).
+
+    Raises:
+        TwilioApiError: 404 when the operator does not exist.
+    """
+    url = f"{client.settings.intelligence_base_url}{OPERATORS_PATH}/{operator_id}/Versions"
+    for item in iter_items(client, url, page_size=PAGE_SIZE):
+        if item.get("version") == version:
+            return OperatorVersionSummary.from_wire(item).to_python()
+    return {}
+
+
 def get_operator_version(id: str, version: int, *, settings: Settings | None = None) -> GetOperatorVersionResult:
     """One version of a Language Operator, with its status (e.g. to refuse RETIRED pins early).
 
-    Endpoint: ``GET /v3/ControlPlane/Operators/{id}/Versions/{version}``.
+    Endpoints: ``GET /v3/ControlPlane/Operators/{id}/Versions/{version}`` (the operator at that
+    version and its status), then, for a DEPRECATED or RETIRED version, ``GET .../Versions`` (the
+    only place Twilio documents the deprecation and retirement dates).
 
     Raises:
         TwilioApiError: 404 when the operator or the version does not exist.
@@ -124,14 +146,17 @@ def get_operator_version(id: str, version: int, *, settings: Settings | None = N
     client = _client(settings)
     try:
         data = client.get_json(f"{client.settings.intelligence_base_url}{OPERATORS_PATH}/{id}/Versions/{version}")
+        model = LanguageOperatorVersion.from_wire(data).to_python()
+        lifecycle = {"date_created": model["date_created"]}
+        if model["status"] in ("DEPRECATED", "RETIRED"):
+            lifecycle.update(operator_version_lifecycle(client, id, version))
     finally:
         client.close()
-    model = LanguageOperatorVersion.from_wire(data).to_python()
-    lifecycle = {k: model.get(k) for k in ("date_created", "date_deprecated", "retirement_date", "date_retired")}
+    dates = {k: lifecycle.get(k) for k in ("date_created", "date_deprecated", "retirement_date", "date_retired")}
     result: GetOperatorVersionResult = _operator_result(
         {**data, "id": data.get("id", id), "version": data.get("version", version)},
         GetOperatorVersionResult,
         status=model["status"],
-        **lifecycle,
+        **dates,
     )
     return result

@@ -33,10 +33,23 @@ _DEFAULT_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+def _required_as_sets(node: Any) -> Any:
+    """``node`` with every ``required`` list sorted: it is a set, and Twilio derives it from the
+    order of ``properties``, which the engine does not keep (maps cross gRPC as unordered Structs)."""
+    if isinstance(node, dict):
+        return {
+            k: sorted(v, key=str) if k == "required" and isinstance(v, list) else _required_as_sets(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_required_as_sets(v) for v in node]
+    return node
+
+
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     """Twilio stores JSON output schemas closed and fully required; ``required: false`` is the default."""
     if fields.get("output_format") == "JSON" and isinstance(fields.get("output_schema"), dict):
-        fields["output_schema"] = canonical_output_schema(fields["output_schema"])
+        fields["output_schema"] = _required_as_sets(canonical_output_schema(fields["output_schema"]))
     params = fields.get("parameters")
     if isinstance(params, dict):
         fields["parameters"] = {

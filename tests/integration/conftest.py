@@ -7,10 +7,12 @@ import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from pulumi import automation as auto
 
-from pulumi_twilio_intelligence.emulator import EmulatorProcess
+from pulumi_twilio_intelligence.config import Settings
+from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess
 from pulumi_twilio_intelligence.testing import engine_env, local_stack
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,3 +71,20 @@ def cli(tmp_path: Path, pulumi_root: Path, emulator_url: str, *args: str, stack:
         check=True,
     )
     return out.stdout
+
+
+def emulator_settings(emulator: EmulatorProcess) -> Settings:
+    """Settings for the demo account of the emulator server (for lookups made by the test itself)."""
+    return Settings(
+        account_sid=DEMO_ACCOUNT_SID,
+        auth_token=DEMO_AUTH_TOKEN,
+        intelligence_base_url=emulator.url,
+        conversations_base_url=emulator.url,
+    )
+
+
+@pytest.fixture
+def api(emulator: EmulatorProcess) -> Iterator[httpx.Client]:
+    """Twilio's API on the emulator, as the demo account: for changes made outside Pulumi."""
+    with httpx.Client(base_url=emulator.url, auth=(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN), timeout=30) as client:
+        yield client
