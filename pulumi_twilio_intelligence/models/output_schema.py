@@ -88,9 +88,9 @@ def _walk(node: Any, path: str, depth: int, counts: dict[str, int], problems: li
 def canonical_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema as Twilio stores it: every object closed and every property required.
 
-    Returns a new dict; ``schema`` is not modified. ``required`` lists the properties sorted by name:
-    it is a set in JSON Schema, and the order of ``properties`` does not survive the Pulumi engine
-    (its maps are unordered), so a sorted list is the only form both sides of a diff agree on.
+    Returns a new dict; ``schema`` is not modified. ``required`` lists the properties in the order
+    of ``properties`` ("every provided field"). That order does not survive the Pulumi engine (its
+    maps are unordered), so the provider's diff compares ``required`` as the set it is.
     """
     result = copy.deepcopy(schema)
     _close(result)
@@ -103,7 +103,7 @@ def _close(node: Any) -> None:
     props = node.get("properties")
     if node.get("type") == "object" or isinstance(props, dict):
         node["additionalProperties"] = False
-        node["required"] = sorted(props) if isinstance(props, dict) else []
+        node["required"] = list(props) if isinstance(props, dict) else []
     for key in _SUBSCHEMA_MAPS:
         sub = node.get(key)
         if isinstance(sub, dict):
