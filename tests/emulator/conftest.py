@@ -14,15 +14,15 @@ import httpx
 import pytest
 
 from pulumi_twilio_intelligence.emulator import EmulatorTransport
-from tests.conftest import require_document
 
-from .openapi_contract import DOCUMENTS, Contract, Exchange
+from . import documents
+from .openapi_contract import Contract, Exchange
 
 
 @pytest.fixture(scope="session")
 def contract() -> Contract:
     """The official documents (a failure under CI when one is missing, a skip elsewhere)."""
-    return Contract.load({prefix: require_document(name) for prefix, name in DOCUMENTS.items()})
+    return documents.contract()
 
 
 @pytest.fixture(autouse=True)
