@@ -22,6 +22,7 @@ from ..models import (
     RuleCreate,
 )
 from ..models.intelligence_configuration import CONFIGURATION_ID_PATTERN, DEFAULT_TRIGGER_COUNT
+from ..models.parameters import rule_parameter_problems
 from ._check import CheckContext
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
@@ -32,13 +33,6 @@ from .lookups import operator_version_lifecycle
 OPERATORS_PATH = "/v3/ControlPlane/Operators"
 #: Operator version statuses that warn (DEPRECATED) or fail (RETIRED) when a rule pins them.
 LATE = ("DEPRECATED", "RETIRED")
-_VALUE_TYPES: dict[str, tuple[type, ...]] = {
-    "STRING": (str,),
-    "INTEGER": (int,),
-    "NUMBER": (int, float),
-    "BOOLEAN": (bool,),
-    "KNOWLEDGE_BASE_AND_SOURCE_IDS": (str,),
-}
 
 
 def _canonical_rule(rule: dict[str, Any]) -> dict[str, Any]:
@@ -159,27 +153,10 @@ def _parameter_failures(
     values = values or {}
     if not isinstance(values, dict):
         return []
-    failures = []
-    for name, value in values.items():
-        spec = declared.get(name)
-        if spec is None:
-            failures.append(
-                CheckFailure(
-                    f"{where}.parameters.{name}",
-                    f"operator {operator_id} declares no parameter '{name}'"
-                    f" (declared: {', '.join(sorted(declared)) or 'none'})",
-                )
-            )
-            continue
-        kinds = _VALUE_TYPES.get(spec.get("type", ""), (object,))
-        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
-            failures.append(CheckFailure(f"{where}.parameters.{name}", f"must be a {spec.get('type')} value"))
-    for name, spec in declared.items():
-        if spec.get("required") and "default" not in spec and name not in values:
-            failures.append(
-                CheckFailure(f"{where}.parameters.{name}", f"operator {operator_id} requires this parameter")
-            )
-    return failures
+    return [
+        CheckFailure(f"{where}.parameters.{name}", reason)
+        for name, reason in rule_parameter_problems(operator_id, values, declared)
+    ]
 
 
 INTELLIGENCE_CONFIGURATION = ResourceSpec(

@@ -17,6 +17,7 @@ from pulumi.dynamic import CheckFailure
 from ..client import Endpoint
 from ..models import LanguageOperator, OperatorRequest, canonical_output_schema
 from ..models.operator import OPERATOR_ID_PATTERN
+from ..models.parameters import default_problem
 from ._check import CheckContext
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
@@ -25,12 +26,6 @@ from .args import OperatorContextArgs, OperatorParameterArgs, OutputFormat, Trai
 
 PLACEHOLDER = re.compile(r"\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
 _OPENING = re.compile(r"\{\{\s*parameters\b")
-_DEFAULT_TYPES: dict[str, tuple[type, ...]] = {
-    "STRING": (str,),
-    "INTEGER": (int,),
-    "NUMBER": (int, float),
-    "BOOLEAN": (bool,),
-}
 
 
 def _required_as_sets(node: Any) -> Any:
@@ -101,17 +96,9 @@ def check_parameter_defaults(ctx: CheckContext) -> list[CheckFailure]:
     for name, spec in params.items():
         if not isinstance(spec, dict) or spec.get("default") is None:
             continue
-        kind, default = spec.get("type"), spec["default"]
-        if kind == "KNOWLEDGE_BASE_AND_SOURCE_IDS":
-            failures.append(
-                CheckFailure(f"parameters.{name}.default", "KNOWLEDGE_BASE_AND_SOURCE_IDS parameters take no default")
-            )
-        elif kind in _DEFAULT_TYPES:
-            kinds = _DEFAULT_TYPES[kind]
-            if (isinstance(default, bool) and bool not in kinds) or not isinstance(default, kinds):
-                failures.append(
-                    CheckFailure(f"parameters.{name}.default", f"must be a {kind} value, like the parameter")
-                )
+        problem = default_problem(str(spec.get("type")), spec["default"])
+        if problem:
+            failures.append(CheckFailure(f"parameters.{name}.default", problem))
     return failures
 
 

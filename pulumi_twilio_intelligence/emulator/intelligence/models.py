@@ -19,6 +19,7 @@ from ...models import (
 )
 from ...models.intelligence_configuration import CONFIGURATION_ID_PATTERN, DEFAULT_TRIGGER_COUNT
 from ...models.operator import OPERATOR_ID_PATTERN
+from ...models.parameters import default_problem, rule_parameter_problems
 from ..errors import EmulatorError, bad_request, conflict, not_found
 from ..pagination import paginate
 from .seed import twilio_operators
@@ -33,16 +34,6 @@ SEEDED = "seeded"
 
 #: Fields of a Twilio-authored operator that the API never shows.
 HIDDEN_FOR_TWILIO = ("prompt", "trainingExamples")
-KNOWLEDGE = "KNOWLEDGE_BASE_AND_SOURCE_IDS"
-#: The value of a KNOWLEDGE_BASE_AND_SOURCE_IDS parameter: ``knowledge_base_id:knowledge_source_id``.
-KNOWLEDGE_VALUE_PATTERN = r"know_knowledgebase_[0-7][0-9a-z]{25}:know_knowledge_[0-7][0-9a-z]{25}"
-PARAMETER_TYPES: Mapping[str, tuple[type, ...]] = {
-    "STRING": (str,),
-    "INTEGER": (int,),
-    "NUMBER": (int, float),
-    "BOOLEAN": (bool,),
-    "KNOWLEDGE_BASE_AND_SOURCE_IDS": (str,),
-}
 
 
 def _version_key(operator_id: str, version: int) -> str:
@@ -198,8 +189,9 @@ class IntelligenceBackend:
 
     def _operator_fields(self, request: OperatorRequest) -> dict[str, Any]:
         for name, parameter in (request.parameters or {}).items():
-            if parameter.type == KNOWLEDGE and "default" in parameter.model_fields_set:
-                raise bad_request(f"parameters.{name}.default", f"{KNOWLEDGE} parameters take no default")
+            problem = default_problem(parameter.type, parameter.default)
+            if "default" in parameter.model_fields_set and problem:
+                raise bad_request(f"parameters.{name}.default", problem)
         fields = request.to_wire()
         for key in ("id", "version", "author"):  # readOnly: ignored when sent
             fields.pop(key, None)
@@ -322,19 +314,5 @@ class IntelligenceBackend:
                 )
             declared = snapshot.get("parameters") or {}
         values: dict[str, Any] = reference.get("parameters") or {}
-        for name, value in values.items():
-            spec = declared.get(name)
-            if spec is None:
-                raise bad_request(
-                    f"{where}.parameters.{name}", f"operator {operator_id} declares no parameter '{name}'"
-                )
-            kinds = PARAMETER_TYPES[spec["type"]]
-            if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
-                raise bad_request(f"{where}.parameters.{name}", f"must be of type {spec['type']}")
-            if spec["type"] == KNOWLEDGE and not re.fullmatch(KNOWLEDGE_VALUE_PATTERN, str(value)):
-                raise bad_request(
-                    f"{where}.parameters.{name}", "must be knowledge_base_id:knowledge_source_id (two TTIDs)"
-                )
-        for name, spec in declared.items():
-            if spec.get("required") and "default" not in spec and name not in values:
-                raise bad_request(f"{where}.parameters.{name}", f"operator {operator_id} requires this parameter")
+        for name, reason in rule_parameter_problems(operator_id, values, declared)[:1]:
+            raise bad_request(f"{where}.parameters.{name}", reason)
