@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from pulumi_twilio_intelligence.client import TwilioClient
-from pulumi_twilio_intelligence.emulator import InProcessEmulator, mock_twilio
+from pulumi_twilio_intelligence.emulator import InProcessEmulator
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -46,10 +46,15 @@ def require_document(name: str) -> Path:
 
 
 @pytest.fixture
-def twilio() -> Iterator[InProcessEmulator]:
-    """A fresh in-process emulator (demo account); every TwilioClient in the test talks to it."""
-    with mock_twilio(seed=7) as emulator:
-        yield emulator
+def twilio_emulator_options() -> dict[str, Any]:
+    """This suite's emulators (the package's pytest plugin) mint reproducible ids."""
+    return {"seed": 7}
+
+
+@pytest.fixture
+def twilio(twilio_emulator: InProcessEmulator) -> InProcessEmulator:
+    """The plugin's in-process emulator (demo account); every TwilioClient in the test talks to it."""
+    return twilio_emulator
 
 
 @pytest.fixture
