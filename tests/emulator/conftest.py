@@ -26,8 +26,10 @@ def contract() -> Contract:
 
 
 @pytest.fixture(autouse=True)
-def conforming_responses(contract: Contract, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Exchange]]:
-    """The exchanges the in-process emulator served during the test; checked at teardown."""
+def conforming_responses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Exchange]]:
+    """The exchanges the in-process emulator served during the test; checked at teardown (outside
+    CI without the documents, the behaviour tests still run, unchecked)."""
+    checker = documents.contract_if_available()
     seen: list[Exchange] = []
     serve = EmulatorTransport.handle_request
 
@@ -38,4 +40,5 @@ def conforming_responses(contract: Contract, monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(EmulatorTransport, "handle_request", recording)
     yield seen
-    contract.check(seen)
+    if checker is not None:
+        checker.check(seen)
