@@ -42,9 +42,11 @@ test: dev pulumi lint typecheck
 unit: dev
 	$(PY) -m pytest tests/unit tests/emulator
 
-# Requests per second of the emulator (fetch and create; server on loopback and in-process).
-bench: venv
+# Requests per second of the emulator (fetch and create; server on loopback and in-process), then the
+# provider's API requests and wall time per Pulumi operation of the quickstart (real engine).
+bench: venv pulumi
 	$(PY) bench/emulator_throughput.py
+	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) bench/provider_requests.py
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache *.egg-info
