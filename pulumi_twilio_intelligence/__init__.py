@@ -8,20 +8,26 @@ Resources: :class:`Operator` and :class:`IntelligenceConfiguration` (Intelligenc
 from ._version import __version__
 from .errors import (
     ConfigurationError,
+    ObjectGoneError,
     OperationFailedError,
     OperationTimeoutError,
     TwilioApiError,
+    TwilioConnectionError,
     TwilioError,
+    UnexpectedResponseError,
 )
 from .resources import *  # noqa: F403
 from .resources import __all__ as _resources
 
 __all__ = [
     "ConfigurationError",
+    "ObjectGoneError",
     "OperationFailedError",
     "OperationTimeoutError",
     "TwilioApiError",
+    "TwilioConnectionError",
     "TwilioError",
+    "UnexpectedResponseError",
     "__version__",
     *_resources,
 ]

@@ -83,7 +83,8 @@ class Settings:
         """Read every setting from ``config`` (stack config) first, then from ``env``.
 
         Raises:
-            ConfigurationError: a number setting that does not parse (the message names the key).
+            ConfigurationError: a number setting that does not parse, a timeout that is not above 0
+                or a negative retry count (the message names the config key and the variable).
         """
         env = os.environ if env is None else env
         raw: dict[str, str] = {}
@@ -101,8 +102,9 @@ class Settings:
                 except ValueError:
                     config_key, env_key = SOURCES[name]
                     raise ConfigurationError(f"{config_key} / {env_key} must be a number, got {raw[name]!r}") from None
-                if number < 0:
-                    raise ConfigurationError(f"{SOURCES[name][0]} must not be negative")
+                if number < 0 or (number == 0 and name != "max_retries"):
+                    need = "must not be negative" if name == "max_retries" else "must be a number of seconds above 0"
+                    raise ConfigurationError(f"{SOURCES[name][0]} / {SOURCES[name][1]} {need}, got {raw[name]!r}")
                 values[name] = number
         for name in ("intelligence_base_url", "conversations_base_url"):
             if name in values:

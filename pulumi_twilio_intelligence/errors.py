@@ -4,8 +4,11 @@
 
     TwilioError                      base of everything raised here
     ├── ConfigurationError           missing or malformed settings (credentials, base URLs, timeouts)
+    ├── TwilioConnectionError        no answer from Twilio (network failure or timeout, after retries)
+    ├── UnexpectedResponseError      Twilio answered 2xx with a body that is not the documented shape
     ├── TwilioApiError               Twilio answered with an error status (status, code, message, more_info)
-    │   └── OperationFailedError     an asynchronous Operation ended FAILED (RFC 9457 problem details)
+    │   ├── OperationFailedError     an asynchronous Operation ended FAILED (RFC 9457 problem details)
+    │   └── ObjectGoneError          an asynchronous create completed, but its object no longer exists
     └── OperationTimeoutError        an Operation was still PENDING when our timeout ran out
 
 No message ever contains a credential: the REST layer scrubs known secrets from every message.
@@ -13,7 +16,18 @@ No message ever contains a credential: the REST layer scrubs known secrets from 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+#: Twilio's page about one error code (``more_info`` of its error bodies, ``type`` of its problems).
+ERROR_DOCS_URL = "https://www.twilio.com/docs/errors/{code}"
+
+
+def error_docs_url(code: int) -> str:
+    """The URL of Twilio's documentation of error ``code`` (e.g. ``.../docs/errors/20404``)."""
+    return ERROR_DOCS_URL.format(code=code)
+
+
+E = TypeVar("E", bound="TwilioApiError")
 
 
 class TwilioError(Exception):
@@ -22,6 +36,28 @@ class TwilioError(Exception):
 
 class ConfigurationError(TwilioError):
     """A setting is missing or malformed; the message names the config key and environment variable."""
+
+
+class TwilioConnectionError(TwilioError):
+    """A request got no answer from Twilio, after the retries that were safe.
+
+    Attributes:
+        method, path: the request (no query string, no credentials).
+        may_have_reached_twilio: ``False`` when no connection was made (Twilio cannot have acted),
+            ``True`` when the answer was lost (a read timeout, a dropped connection): Twilio may have
+            acted on the request.
+    """
+
+    def __init__(self, message: str, *, method: str, path: str, may_have_reached_twilio: bool) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.may_have_reached_twilio = may_have_reached_twilio
+
+
+class UnexpectedResponseError(TwilioError):
+    """Twilio answered a request with success, but the body does not have the documented shape
+    (not JSON, a missing field, a value of the wrong type). The message names the request."""
 
 
 class TwilioApiError(TwilioError):
@@ -73,33 +109,39 @@ class TwilioApiError(TwilioError):
         """True for 404: the object does not exist (or not in this account)."""
         return self.status == 404
 
-    def with_hint(self, hint: str) -> TwilioApiError:
-        """A copy of this error whose message ends with ``hint`` (what the user should do)."""
-        return type(self)(
-            self.status,
-            self.message,
-            code=self.code,
-            more_info=self.more_info,
-            method=self.method,
-            path=self.path,
-            details=self.details,
-            hint=hint,
-        )
+    def with_hint(self: E, hint: str) -> E:
+        """A copy of this error (same class and attributes) whose message ends with ``hint``, what the
+        user should do, instead of the generic hint of its HTTP status."""
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.hint = hint
+        clone.args = (clone._render(),)
+        return clone
 
 
 class OperationFailedError(TwilioApiError):
     """An asynchronous Operation (Conversations v2) ended FAILED.
 
     ``details`` holds the RFC 9457 problem (``type``, ``title``, ``status``, ``detail``, ``instance``)
-    and ``operation_id`` and ``created_at`` (ISO-8601) the Operation.
+    and ``operation_id`` and ``created_at`` (ISO-8601) the Operation. ``method`` and ``path`` are the
+    write that started it (``PUT /v2/ControlPlane/Configurations/conv_configuration_...``).
+    ``replayed`` is true when the Operation is older than the request: Twilio answered an
+    Idempotency-Key it had already seen with that earlier Operation (an earlier run's failure).
     """
 
     def __init__(
-        self, operation_id: str, problem: dict[str, Any] | None, *, created_at: str | None = None, **kwargs: Any
+        self,
+        operation_id: str,
+        problem: dict[str, Any] | None,
+        *,
+        created_at: str | None = None,
+        replayed: bool = False,
+        **kwargs: Any,
     ) -> None:
         problem = problem or {}
         self.operation_id = operation_id
         self.created_at = created_at
+        self.replayed = replayed
         title = problem.get("title") or "Operation failed"
         detail = problem.get("detail")
         message = f"Operation {operation_id} FAILED: {title}" + (f": {detail}" if detail else "")
@@ -107,8 +149,18 @@ class OperationFailedError(TwilioApiError):
         kwargs.setdefault("more_info", problem.get("type"))
         super().__init__(int(problem.get("status") or 500), message, **kwargs)
 
-    def with_hint(self, hint: str) -> OperationFailedError:
-        return type(self)(self.operation_id, self.details, created_at=self.created_at, hint=hint)
+
+class ObjectGoneError(TwilioApiError):
+    """An asynchronous create's Operation COMPLETED, but the object it names is gone (404).
+
+    This is what a replayed create looks like: Twilio answered an Idempotency-Key it had seen within
+    24 hours with the original Operation, whose object has been deleted since. ``object_id`` is
+    that object's id; ``method`` and ``path`` are the fetch that found it gone.
+    """
+
+    def __init__(self, object_id: str, message: str, **kwargs: Any) -> None:
+        self.object_id = object_id
+        super().__init__(404, message, **kwargs)
 
 
 class OperationTimeoutError(TwilioError):

@@ -24,7 +24,11 @@ from typing import Any
 
 from pulumi import automation as auto
 
+from .config import SOURCES
 from .emulator.accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
+
+#: The stack config keys of the two base URLs.
+BASE_URL_KEYS = (SOURCES["intelligence_base_url"][0], SOURCES["conversations_base_url"][0])
 
 
 def find_pulumi_root(pulumi_root: str | os.PathLike[str] | None = None) -> Path | None:
@@ -73,8 +77,8 @@ def engine_env(
         "PATH": os.pathsep.join([*path, os.environ.get("PATH", "")]),
     }
     if emulator_url:
-        env["TWILIO_INTELLIGENCE_BASE_URL"] = emulator_url
-        env["TWILIO_CONVERSATIONS_BASE_URL"] = emulator_url
+        for name in ("intelligence_base_url", "conversations_base_url"):
+            env[SOURCES[name][1]] = emulator_url
     env.update(extra or {})
     return env
 
@@ -105,10 +109,13 @@ def local_stack(
     """Create or select a stack on a local file backend under ``root``.
 
     Give ``program`` for an inline program (needs only the CLI), or ``work_dir`` for a directory
-    with ``Pulumi.yaml`` (needs the Python language host). An inline program runs in this process,
-    so with ``emulator_url`` the Twilio base URLs are also set in ``os.environ``. ``credentials``
-    (Account SID, auth token) go into stack config as ``twilio:accountSid`` and the secret
-    ``twilio:authToken``.
+    with ``Pulumi.yaml`` (needs the Python language host). ``credentials`` (Account SID, auth token)
+    go into stack config as ``twilio:accountSid`` and the secret ``twilio:authToken``.
+
+    With ``emulator_url``, the engine's processes get the ``TWILIO_*_BASE_URL`` variables; an inline
+    program runs in this process, so for it the URL also goes into the stack config
+    (``twilio:intelligenceBaseUrl``, ``twilio:conversationsBaseUrl``), which its lookups
+    (``get_operator``) and the provider read first. This process's ``os.environ`` is never changed.
     """
     cli_root = find_pulumi_root(pulumi_root)
     variables = engine_env(root, emulator_url=emulator_url, pulumi_root=cli_root, extra=env)
@@ -119,10 +126,6 @@ def local_stack(
         "pulumi_command": command,
     }
     if program is not None:
-        # an inline program runs in this process: its lookups (get_operator) read these too
-        for key in ("TWILIO_INTELLIGENCE_BASE_URL", "TWILIO_CONVERSATIONS_BASE_URL"):
-            if key in variables:
-                os.environ[key] = variables[key]
         workspace = root / "workspace"
         workspace.mkdir(parents=True, exist_ok=True)
         options["work_dir"] = str(workspace)
@@ -140,10 +143,17 @@ def local_stack(
         stack = auto.create_or_select_stack(
             stack_name=stack_name, work_dir=str(work_dir), opts=auto.LocalWorkspaceOptions(**options)
         )
+    wanted: dict[str, auto.ConfigValue] = {}
     if credentials is not None:
-        current = stack.get_all_config()
-        if current.get("twilio:accountSid", auto.ConfigValue("")).value != credentials[0]:
-            stack.set_config("twilio:accountSid", auto.ConfigValue(credentials[0]))
-        if "twilio:authToken" not in current:
-            stack.set_config("twilio:authToken", auto.ConfigValue(credentials[1], secret=True))
+        wanted["twilio:accountSid"] = auto.ConfigValue(credentials[0])
+    if program is not None and emulator_url:
+        # an inline program runs in this process: its lookups read the stack config, not the engine's env
+        for key in BASE_URL_KEYS:
+            wanted[key] = auto.ConfigValue(emulator_url)
+    current = stack.get_all_config()
+    changed = {k: v for k, v in wanted.items() if current.get(k, auto.ConfigValue("")).value != v.value}
+    if changed:
+        stack.set_all_config(changed)
+    if credentials is not None and "twilio:authToken" not in current:
+        stack.set_config("twilio:authToken", auto.ConfigValue(credentials[1], secret=True))
     return stack

@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..errors import TwilioApiError
+from ..errors import TwilioApiError, error_docs_url
 
-MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
+#: At most this many characters of a body that is not a Twilio error body go into a message.
+MAX_BODY_TEXT = 200
 
 
 #: What to do about an error, per HTTP status (callers with more context replace it with ``with_hint``).
@@ -70,15 +71,15 @@ def api_error(response: httpx.Response, secrets: Iterable[str] = ()) -> TwilioAp
     message = details.get("message") or details.get("detail") or details.get("title")
     if not message:
         message = response.reason_phrase or "error"
-        text = response.text.strip()
+        text = scrub(response.text.strip(), secrets)  # scrub, then cut: a secret never leaks in part
         if text and not details:
-            message = f"{message}: {text[:200]}"
+            message = f"{message}: {text[:MAX_BODY_TEXT]}"
     more_info = details.get("more_info") or details.get("moreInfo")
     params = details.get("params")
     if not more_info and isinstance(params, dict):
         more_info = params.get("twilioErrorCodeUrl")
     if not more_info and isinstance(code, int):
-        more_info = MORE_INFO.format(code=code)
+        more_info = error_docs_url(code)
     request = response.request
     return TwilioApiError(
         response.status_code,

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import httpx
 from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attempt
 
 from .._version import __version__
 from ..config import Settings
-from ..errors import TwilioApiError, TwilioError
+from ..errors import TwilioApiError, TwilioConnectionError, TwilioError
 from ._errors import api_error, scrub
+from ._responses import response_json
 from ._retry import (
+    NOT_SENT,
     SAFE_METHODS,
     RetryableStatus,
     exception_is_retryable,
@@ -22,6 +26,7 @@ from ._retry import (
     status_is_retryable,
     wait_time,
 )
+from ._time import server_date
 
 USER_AGENT = f"pulumi-twilio-intelligence/{__version__}"
 
@@ -50,22 +55,55 @@ def _default_transport() -> httpx.BaseTransport | None:
         return _override[-1] if _override else None
 
 
+@dataclass
+class Timing:
+    """How clients wait and tell time.
+
+    Attributes:
+        sleep: waits so many seconds (between retries, between Operation polls).
+        clock: a monotonic clock in seconds (deadlines, time elapsed).
+    """
+
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+
 class TwilioClient:
     """A thread-safe JSON client for the Twilio Intelligence v3 and Conversations v2 APIs.
 
     Args:
         settings: credentials, base URLs, timeouts (seconds) and the retry budget.
         transport: an ``httpx`` transport to use instead of the network, e.g. the in-process
-            emulator's (:func:`pulumi_twilio_intelligence.emulator.mock_twilio`).
+            emulator's :class:`~pulumi_twilio_intelligence.emulator.EmulatorTransport` (inside
+            :func:`~pulumi_twilio_intelligence.emulator.mock_twilio` every client uses it anyway).
+        timing: how this client waits and tells time; by default :attr:`timing`, shared by every
+            client (tests replace its ``sleep`` and ``clock`` instead of ``time.sleep`` itself).
 
-    One instance may serve the 4 worker threads of a dynamic provider at once.
+    One instance may serve the 4 worker threads of a dynamic provider at once. It remembers the
+    ``Date`` of the latest answer, so that :meth:`server_now` tells Twilio's time, whatever the
+    local clock says.
     """
 
-    def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
+    #: The timing of clients made without their own.
+    timing: ClassVar[Timing] = Timing()
+
+    def __init__(
+        self, settings: Settings, transport: httpx.BaseTransport | None = None, *, timing: Timing | None = None
+    ) -> None:
         self.settings = settings
         self._transport = transport
+        self._timing = timing
         self._http: httpx.Client | None = None
         self._lock = threading.Lock()
+        self._server_time: tuple[float, float] | None = None  # (Twilio's Date, our clock() then)
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` (with this client's :class:`Timing`)."""
+        (self._timing or TwilioClient.timing).sleep(seconds)
+
+    def clock(self) -> float:
+        """Monotonic seconds (with this client's :class:`Timing`)."""
+        return (self._timing or TwilioClient.timing).clock()
 
     def _client(self) -> httpx.Client:
         with self._lock:
@@ -86,6 +124,23 @@ class TwilioClient:
                 self._http.close()
                 self._http = None
 
+    def server_now(self) -> float:
+        """Twilio's current time (seconds since the epoch): the ``Date`` of the latest answer plus the
+        time elapsed since on :attr:`clock`; the local clock before any answer with a ``Date``."""
+        with self._lock:
+            seen = self._server_time
+        if seen is None:
+            return time.time()
+        date, at = seen
+        return date + (self.clock() - at)
+
+    def _note_date(self, response: httpx.Response) -> float | None:
+        date = server_date(response)
+        if date is not None:
+            with self._lock:
+                self._server_time = (date, self.clock())
+        return date
+
     def request(
         self,
         method: str,
@@ -98,11 +153,13 @@ class TwilioClient:
         """Send one request, retrying what is safe to retry, and return a 2xx response.
 
         Retries: 429 and connection errors always; 5xx and lost responses only for GET/DELETE or
-        when ``headers`` carry an ``Idempotency-Key``; at most ``settings.max_retries`` times.
+        when ``headers`` carry an ``Idempotency-Key``; at most ``settings.max_retries`` times, waiting
+        with :attr:`sleep` (see :mod:`._retry` for how long).
 
         Raises:
             TwilioApiError: a 4xx/5xx answer (after retries).
-            TwilioError: the network failed (after retries); the message has no credentials.
+            TwilioConnectionError: no answer (after retries); ``may_have_reached_twilio`` says whether
+                Twilio may have acted. The message has no credentials.
             ConfigurationError: no credentials are configured.
         """
         method = method.upper()
@@ -112,16 +169,18 @@ class TwilioClient:
 
         def attempt() -> httpx.Response:
             response = client.request(method, url, json=json, params=params, headers=headers)
+            date = self._note_date(response)
             if response.is_success:
                 return response
             error = api_error(response, secrets)
             if status_is_retryable(response.status_code, replay_safe=replay_safe):
-                raise RetryableStatus(error, parse_retry_after(response.headers.get("Retry-After")))
+                raise RetryableStatus(error, parse_retry_after(response.headers.get("Retry-After"), now=date))
             raise error
 
         retrying = Retrying(
             stop=stop_after_attempt(self.settings.max_retries + 1),
             wait=wait_time,
+            sleep=self.sleep,
             retry=retry_if_exception(lambda e: exception_is_retryable(e, replay_safe=replay_safe)),
             reraise=True,
         )
@@ -134,10 +193,19 @@ class TwilioClient:
         except RetryError as exc:  # pragma: no cover - reraise=True makes this unreachable
             raise TwilioError(str(exc)) from None
         except httpx.HTTPError as exc:
-            raise TwilioError(
-                scrub(f"{method} {httpx.URL(url).path} failed: {type(exc).__name__}: {exc}", secrets)
+            path = httpx.URL(url).path
+            raise TwilioConnectionError(
+                scrub(f"{method} {path} failed: {type(exc).__name__}: {exc}", secrets),
+                method=method,
+                path=path,
+                may_have_reached_twilio=not isinstance(exc, NOT_SENT),
             ) from None
 
     def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> Any:
-        """``GET url`` and the decoded JSON body."""
-        return self.request("GET", url, params=params).json()
+        """``GET url`` and the decoded JSON body.
+
+        Raises:
+            TwilioApiError, TwilioConnectionError, ConfigurationError: as :meth:`request`.
+            UnexpectedResponseError: the answer is not JSON.
+        """
+        return response_json(self.request("GET", url, params=params))

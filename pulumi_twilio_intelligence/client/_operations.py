@@ -3,44 +3,82 @@
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
 
-from ..errors import OperationFailedError, OperationTimeoutError
-from ..models import Operation, OperationAccepted
+from ..errors import OperationFailedError, OperationTimeoutError, UnexpectedResponseError
+from ..models import Operation
 from ._errors import scrub_json
 from ._http import TwilioClient
+from ._responses import parse_response, request_line, response_json
 from ._retry import parse_retry_after
+from ._time import iso_time, server_date
 
 #: First poll interval without Retry-After, and the ceiling of the backoff (seconds).
 MIN_POLL_INTERVAL = 0.25
 MAX_POLL_INTERVAL = 10.0
+#: An Operation created this many seconds or more before Twilio accepted our request is an earlier
+#: one: Twilio replayed its answer to an Idempotency-Key it had already seen.
+REPLAY_AGE = 60.0
 
 
 @dataclass(frozen=True)
 class AcceptedOperation:
-    """What a 202 says: the Operation's id and status URL, the ids it relates to, and Retry-After."""
+    """What a 202 says, and about which request.
+
+    Attributes:
+        operation_id: the ``Operation-Id`` header (else the last segment of the status URL).
+        status_url: where to poll: ``statusUrl`` of the body, else the ``Location`` header, resolved
+            against the request's URL when relative.
+        related: the ids it relates to (``{"configurationId": ...}``).
+        retry_after: seconds to wait before the first poll (``Retry-After``), if given.
+        accepted_at: Twilio's time when it answered (its ``Date`` header; the local clock if absent),
+            in seconds since the epoch.
+        method, path: the write that was accepted.
+    """
 
     operation_id: str
     status_url: str
     related: dict[str, str]
     retry_after: float | None
+    accepted_at: float
+    method: str = ""
+    path: str = ""
 
     @classmethod
-    def from_response(cls, response: httpx.Response) -> AcceptedOperation:
-        """Read a 202 answer (body ``{statusUrl, related}``, headers ``Operation-Id``, ``Retry-After``)."""
-        body = OperationAccepted.from_wire(response.json())
-        status_url = body.status_url or response.headers.get("Location", "")
+    def from_response(cls, response: httpx.Response, *, now: float) -> AcceptedOperation:
+        """Read a 202 answer (body ``{statusUrl, related}``, headers ``Operation-Id``, ``Location``,
+        ``Retry-After``, ``Date``); ``now`` is the local time, used when there is no ``Date``.
+
+        Raises:
+            UnexpectedResponseError: no status URL in the body nor in ``Location``.
+        """
+        method, path = request_line(response)
+        body = response_json(response)
+        body = body if isinstance(body, dict) else {}
+        location = body.get("statusUrl") or response.headers.get("Location")
+        if not isinstance(location, str) or not location:
+            raise UnexpectedResponseError(f"{method} {path} answered 202 without statusUrl or Location")
+        status_url = str(response.request.url.join(location))
         operation_id = response.headers.get("Operation-Id") or status_url.rstrip("/").rsplit("/", 1)[-1]
+        related = body.get("related")
+        date = server_date(response)
         return cls(
             operation_id=operation_id,
             status_url=status_url,
-            related=dict(body.related or {}),
-            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            related={str(k): str(v) for k, v in related.items()} if isinstance(related, dict) else {},
+            retry_after=parse_retry_after(response.headers.get("Retry-After"), now=date),
+            accepted_at=date if date is not None else now,
+            method=method,
+            path=path,
         )
+
+    def is_replay(self, operation: Operation) -> bool:
+        """Whether ``operation`` (the one polled) was created before this request: a replayed answer."""
+        created = iso_time(operation.created_at)
+        return created is not None and created <= self.accepted_at - REPLAY_AGE
 
 
 def wait_for_operation(
@@ -48,38 +86,53 @@ def wait_for_operation(
     accepted: AcceptedOperation,
     *,
     timeout: float,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> Operation:
     """Poll ``accepted.status_url`` until the Operation is COMPLETED, and return it.
 
-    Between polls it waits for ``Retry-After`` when the server sends one, otherwise an interval that
-    starts at 0.25 s and doubles with jitter up to 10 s; never past the deadline.
+    Between polls it waits (``client.sleep``, unless ``sleep`` is given) for ``Retry-After`` when the
+    server sends one, otherwise an interval that starts at 0.25 s and doubles with jitter up to 10 s;
+    never past the deadline (``timeout`` seconds on ``client.clock``, unless ``clock`` is given). A
+    status other than COMPLETED and FAILED (``PENDING``, or ``RUNNING`` which the API description
+    mentions) means "not yet".
 
     Raises:
-        OperationFailedError: the Operation ended FAILED (carries the RFC 9457 problem).
-        OperationTimeoutError: still PENDING after ``timeout`` seconds.
-        TwilioApiError: polling itself failed (after the REST layer's retries).
+        OperationFailedError: the Operation ended FAILED (the RFC 9457 problem, the write's method and
+            path, and whether it was a replayed earlier Operation).
+        OperationTimeoutError: not finished after ``timeout`` seconds.
+        TwilioApiError, TwilioConnectionError: polling itself failed (after the REST layer's retries).
+        UnexpectedResponseError: an answer that is not an Operation.
     """
-    deadline = clock() + timeout
+    wait: Callable[[float], None] = sleep or client.sleep
+    now: Callable[[], float] = clock or client.clock
+    deadline = now() + timeout
     interval = MIN_POLL_INTERVAL
     delay = accepted.retry_after if accepted.retry_after is not None else 0.0
     while True:
-        remaining = deadline - clock()
+        remaining = deadline - now()
         if delay > 0:
             if remaining <= 0:
                 raise OperationTimeoutError(accepted.operation_id, timeout)
-            sleep(min(delay, remaining))
+            wait(min(delay, remaining))
         response = client.request("GET", accepted.status_url)
-        operation = Operation.from_wire(response.json())
+        method, path = request_line(response)
+        operation = parse_response(Operation, response_json(response), method=method, path=path)
         if operation.status == "COMPLETED":
             return operation
         if operation.status == "FAILED":
             problem = scrub_json(operation.error.to_wire(), client.settings.secrets()) if operation.error else None
-            raise OperationFailedError(operation.operation_id, problem, created_at=operation.created_at)
-        if clock() >= deadline:
+            raise OperationFailedError(
+                operation.operation_id,
+                problem,
+                created_at=operation.created_at,
+                replayed=accepted.is_replay(operation),
+                method=accepted.method,
+                path=accepted.path,
+            )
+        if now() >= deadline:
             raise OperationTimeoutError(accepted.operation_id, timeout)
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), now=server_date(response))
         if retry_after is not None:
             delay = max(retry_after, MIN_POLL_INTERVAL)
         else:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import httpx
+
+from ..errors import UnexpectedResponseError
 from ._http import TwilioClient
 
 DEFAULT_PAGE_SIZE = 50
@@ -20,13 +23,21 @@ def iter_items(
     """Every item of a list endpoint, page after page, until ``meta.nextToken`` is absent.
 
     The list key is read from ``meta.key`` (``items`` in v3, ``configurations`` in v2).
+
+    Raises:
+        TwilioApiError, TwilioConnectionError: as :meth:`TwilioClient.request`.
+        UnexpectedResponseError: a page that is not ``{<key>: [...], meta}``.
     """
     query: dict[str, Any] = {**(params or {}), "pageSize": page_size}
     while True:
         page = client.get_json(url, params=query)
-        meta = page.get("meta") or {}
+        meta = page.get("meta") if isinstance(page, dict) else None
+        meta = meta if isinstance(meta, dict) else {}
         key = meta.get("key") or ("items" if "items" in page else "configurations")
-        yield from page.get(key) or []
+        items = page.get(key) if isinstance(page, dict) else None
+        if not isinstance(items, list):
+            raise UnexpectedResponseError(f"GET {httpx.URL(url).path} answered a page without a list of {key}")
+        yield from items
         token = meta.get("nextToken")
         if not token:
             return

@@ -2,25 +2,32 @@
 
 A request is retried on 429 and on connection errors (Twilio cannot have acted), and on 5xx or a
 lost response only when it is safe to send twice: GET and DELETE, or any request that carries an
-``Idempotency-Key``. The wait honours ``Retry-After`` (seconds or an HTTP date, capped) and otherwise
-backs off exponentially with jitter.
+``Idempotency-Key``. The wait honours ``Retry-After`` (seconds, or an HTTP date read against the
+answer's own ``Date``), capped at 60 s, and otherwise backs off exponentially: 0.5 s, 1 s, 2 s, ...
+up to 20 s, each plus up to 0.5 s of random jitter.
 """
 
 from __future__ import annotations
 
-import email.utils
 import time
 
 import httpx
-from tenacity import RetryCallState, wait_random_exponential
+from tenacity import RetryCallState, wait_exponential, wait_random
 
 from ..errors import TwilioApiError
+from ._time import http_date
 
 #: Never wait longer than this for one retry, whatever Retry-After says (seconds).
 MAX_RETRY_AFTER = 60.0
-_backoff = wait_random_exponential(multiplier=0.5, max=20)
+#: The first backoff (seconds), its ceiling, and the random jitter added to each.
+BACKOFF_INITIAL = 0.5
+BACKOFF_MAX = 20.0
+BACKOFF_JITTER = 0.5
+_backoff = wait_exponential(multiplier=BACKOFF_INITIAL, max=BACKOFF_MAX) + wait_random(0, BACKOFF_JITTER)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+#: Transport failures that happen before the request can reach Twilio.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
 class RetryableStatus(Exception):
@@ -33,7 +40,13 @@ class RetryableStatus(Exception):
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date); ``None`` if absent."""
+    """Seconds to wait from a ``Retry-After`` header; ``None`` if absent or malformed.
+
+    Args:
+        value: delta-seconds (``"5"``) or an HTTP date.
+        now: the time a date is counted from, in seconds since the epoch: the ``Date`` of the same
+            answer when there is one (so that clock skew does not matter), else the local clock.
+    """
     if not value:
         return None
     value = value.strip()
@@ -41,11 +54,10 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return max(0.0, float(value))
     except ValueError:
         pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    when = http_date(value)
+    if when is None:
         return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return max(0.0, when - (time.time() if now is None else now))
 
 
 def status_is_retryable(status: int, *, replay_safe: bool) -> bool:
@@ -57,13 +69,13 @@ def exception_is_retryable(exc: BaseException, *, replay_safe: bool) -> bool:
     """Connection failures always (nothing reached Twilio); other transport errors when safe."""
     if isinstance(exc, RetryableStatus):
         return True
-    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+    if isinstance(exc, NOT_SENT):
         return True
     return replay_safe and isinstance(exc, httpx.TransportError)
 
 
 def wait_time(state: RetryCallState) -> float:
-    """Retry-After when the server gave one (capped at 60 s), else exponential backoff with jitter."""
+    """Retry-After when the server gave one (capped at 60 s), else the exponential backoff."""
     outcome = state.outcome
     exc = outcome.exception() if outcome is not None else None
     if isinstance(exc, RetryableStatus) and exc.retry_after is not None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import email.utils
+import time
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,12 +26,29 @@ class EmulatorTransport(httpx.BaseTransport):
     can be shared by several threads and clients, as the dynamic provider's workers do: closing a
     client that uses it does not stop it. Any host name works:
     ``https://intelligence.twilio.com`` and ``https://conversations.twilio.com`` are both served.
+    Like a server, it adds a ``Date`` header (from ``clock``, the emulator's clock) to every answer.
+
+    Run it for a block with ``with EmulatorTransport.serving(app) as transport: ...``, or call
+    :meth:`shutdown`; a transport dropped without either stops when it is garbage-collected. (Its
+    own ``with`` is httpx's, entered and left by every client that uses it: it does not stop it.)
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, clock: Callable[[], float] = time.time) -> None:
         self._asgi = httpx.ASGITransport(app=app)
-        self._portal_cm = anyio.from_thread.start_blocking_portal()
-        self._portal = self._portal_cm.__enter__()
+        self._clock = clock
+        portal_cm = anyio.from_thread.start_blocking_portal()
+        self._portal = portal_cm.__enter__()
+        self._stop = weakref.finalize(self, portal_cm.__exit__, None, None, None)
+
+    @classmethod
+    @contextmanager
+    def serving(cls, app: ASGIApp, *, clock: Callable[[], float] = time.time) -> Iterator[EmulatorTransport]:
+        """A transport serving ``app`` for the duration of the block, then stopped."""
+        transport = cls(app, clock=clock)
+        try:
+            yield transport
+        finally:
+            transport.shutdown()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
@@ -40,15 +60,18 @@ class EmulatorTransport(httpx.BaseTransport):
             return response.status_code, response.headers.raw, content
 
         status, headers, content = self._portal.call(serve)
-        return httpx.Response(status, headers=headers, content=content, request=request)
+        response = httpx.Response(status, headers=headers, content=content, request=request)
+        response.headers.setdefault("Date", email.utils.formatdate(self._clock(), usegmt=True))
+        return response
 
     def close(self) -> None:
         """Nothing: the transport is shared, and ``httpx.Client.close()`` calls this for every client
-        that used it. :func:`mock_twilio` stops it with :meth:`shutdown` when its block ends."""
+        that used it. It stops with :meth:`shutdown` (or at the end of :meth:`serving`)."""
 
     def shutdown(self) -> None:
-        """Stop the helper thread's event loop; requests after this raise RuntimeError."""
-        self._portal_cm.__exit__(None, None, None)
+        """Stop the helper thread's event loop (once; later calls do nothing); requests after this
+        raise RuntimeError."""
+        self._stop()
 
 
 class InProcessEmulator(Emulator):
@@ -91,10 +114,10 @@ def mock_twilio(**kwargs: Any) -> Iterator[InProcessEmulator]:
             ...
     """
     emulator = InProcessEmulator(**kwargs)
-    emulator.transport = EmulatorTransport(build_app(emulator))
     try:
-        with use_transport(emulator.transport):
-            yield emulator
+        with EmulatorTransport.serving(build_app(emulator), clock=emulator.clock) as transport:
+            emulator.transport = transport
+            with use_transport(transport):
+                yield emulator
     finally:
-        emulator.transport.shutdown()
         emulator.store.close()

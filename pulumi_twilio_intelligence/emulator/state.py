@@ -112,16 +112,6 @@ class Store:
             ).fetchall()
         return [json.loads(body) for (body,) in rows]
 
-    def count(self, account: str | None = None) -> dict[str, int]:
-        """How many documents of each kind (in one account, or in all)."""
-        query = "SELECT kind, COUNT(*) FROM documents"
-        args: tuple[str, ...] = ()
-        if account is not None:
-            query += " WHERE account=?"
-            args = (account,)
-        with self._lock:
-            return dict(self._db.execute(query + " GROUP BY kind", args).fetchall())
-
     def accounts(self) -> list[str]:
         """Every account that holds a document."""
         with self._lock:

@@ -4,7 +4,17 @@ camelCase on the wire, snake_case in Python (see :mod:`._base`); the constraints
 official OpenAPI documents (Intelligence v3, Conversations v2).
 """
 
-from ._base import WireModel, error_messages, python_name, python_path, unknown_fields
+from ._base import (
+    FieldError,
+    WireModel,
+    error_messages,
+    field_errors,
+    lenient,
+    prune_empty,
+    python_name,
+    python_path,
+    unknown_keys,
+)
 from .conversation_configuration import (
     CaptureRule,
     ChannelSetting,
@@ -14,7 +24,6 @@ from .conversation_configuration import (
     ConversationConfigurationReplace,
     ConversationsV1Bridge,
     Operation,
-    OperationAccepted,
     Problem,
     StatusCallback,
     StatusTimeouts,
@@ -56,6 +65,7 @@ __all__ = [
     "ConversationConfigurationPatch",
     "ConversationConfigurationReplace",
     "ConversationsV1Bridge",
+    "FieldError",
     "IntelligenceConfiguration",
     "IntelligenceConfigurationCreate",
     "IntelligenceConfigurationUpdate",
@@ -64,7 +74,6 @@ __all__ = [
     "LanguageOperatorVersion",
     "MemoryContext",
     "Operation",
-    "OperationAccepted",
     "OperatorContext",
     "OperatorParameter",
     "OperatorRequest",
@@ -83,8 +92,11 @@ __all__ = [
     "WireModel",
     "canonical_output_schema",
     "error_messages",
+    "field_errors",
+    "lenient",
     "output_schema_problems",
+    "prune_empty",
     "python_name",
     "python_path",
-    "unknown_fields",
+    "unknown_keys",
 ]

@@ -9,7 +9,12 @@ and renders both: ``model.to_wire()`` and ``model.to_python()``.
 
 Unknown keys are kept aside (``extra="allow"``) but never rendered: the emulator ignores them, as
 JSON APIs that do not declare ``additionalProperties: false`` do, while the provider reports them at
-``check`` time through :func:`unknown_fields`.
+``check`` time through :func:`unknown_keys`, which walks the raw input and so works whether or not
+the rest of the input validates (values not known yet included).
+
+The constraints are those of requests. Twilio's answers are read with :func:`lenient` models (the
+same fields and types, no length, pattern, range or enum limits), so that a limit Twilio relaxes
+later does not break reading what it stores.
 
 Explicit ``null`` is refused for every field whose OpenAPI schema is not ``nullable``; a model lists
 its nullable fields in ``__nullable__``. The provider validates with ``null_as_absent`` in the
@@ -18,16 +23,20 @@ context, because Pulumi inputs use ``None`` for "not set".
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, cast, get_args, get_origin
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     SerializationInfo,
     SerializerFunctionWrapHandler,
     ValidationError,
     ValidationInfo,
+    create_model,
     field_validator,
     model_serializer,
 )
@@ -128,6 +137,8 @@ def _python_keys_to_fields(cls: type[WireModel], data: Any) -> Any:
 
 # -- walking models and error locations ----------------------------------------------------------
 
+Segments = tuple[int | str, ...]
+
 
 def _unwrap(annotation: Any) -> Any:
     """Strip ``Optional``/``Annotated`` layers from a type annotation."""
@@ -149,6 +160,17 @@ def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
+def render_path(segments: Sequence[int | str]) -> str:
+    """A property path from its segments: ``("rules", 1, "triggers")`` -> ``"rules[1].triggers"``."""
+    out = ""
+    for part in segments:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
 def python_path(model: type[WireModel], loc: Sequence[int | str]) -> str:
     """Turn a pydantic error ``loc`` (wire names) into a Python property path.
 
@@ -156,21 +178,21 @@ def python_path(model: type[WireModel], loc: Sequence[int | str]) -> str:
     returns ``"rules[1].triggers[0].parameters.count"``; ``("displayName",)`` returns ``"display_name"``.
     Keys of free-form maps (operator parameters, channel names) are kept as the user wrote them.
     """
-    return _field_path(model, loc, wire=False)
+    return render_path(_field_segments(model, loc, wire=False))
 
 
-def _field_path(model: type[WireModel], loc: Sequence[int | str], *, wire: bool) -> str:
-    """A pydantic ``loc`` as a property path in wire (camelCase) or Python (snake_case) names.
+def _field_segments(model: type[WireModel], loc: Sequence[int | str], *, wire: bool) -> Segments:
+    """A pydantic ``loc`` as property path segments in wire (camelCase) or Python (snake_case) names.
 
     A ``loc`` mixes both (pydantic names a field by its Python name when its *default* fails
     validation), so every part is looked up in the model it belongs to.
     """
-    out = ""
+    out: list[int | str] = []
     current: Any = model
     for part in loc:
         current = _unwrap(current)
         if isinstance(part, int):
-            out += f"[{part}]"
+            out.append(part)
             args = get_args(current)
             current = args[0] if args else Any
             continue
@@ -178,59 +200,175 @@ def _field_path(model: type[WireModel], loc: Sequence[int | str], *, wire: bool)
             by_alias = {f.alias or n: n for n, f in current.model_fields.items()}
             name = by_alias.get(part, part if part in current.model_fields else None)
             if name is None:
-                out += f".{part}" if out else part
+                out.append(part)
                 current = Any
                 continue
-            rendered = (current.model_fields[name].alias or name) if wire else python_name(name)
-            out += ("." if out else "") + rendered
+            out.append((current.model_fields[name].alias or name) if wire else python_name(name))
             current = current.model_fields[name].annotation
             continue
         origin = get_origin(current)
         if origin in (dict, Mapping) or current is dict:
-            out += f".{part}" if out else part
+            out.append(part)
             args = get_args(current)
             current = args[1] if len(args) == 2 else Any
             continue
         # pydantic adds tags such as "function-after[...]" or union member names: skip them
-        if isinstance(part, str) and ("[" in part or part in ("str", "int", "dict", "list")):
+        if "[" in part or part in ("str", "int", "dict", "list"):
             continue
-        out += f".{part}" if out else part
+        out.append(part)
         current = Any
-    return out
+    return tuple(out)
 
 
-def unknown_fields(model: BaseModel, prefix: str = "") -> list[str]:
-    """Python property paths of every key that no model field declares (typos, wrong nesting)."""
-    found: list[str] = []
-    for key in model.model_extra or {}:
-        found.append(f"{prefix}.{key}" if prefix else key)
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        path = f"{prefix}.{python_name(name)}" if prefix else python_name(name)
-        found.extend(_unknown_in(value, path))
+@dataclass(frozen=True)
+class FieldError:
+    """One problem of a validation error, located.
+
+    Attributes:
+        segments: the property path as segments (Python or wire names, as asked).
+        reason: why the value is refused (``is required``, ``String should have at most 32 characters``).
+        problems: for values with an inner structure (an operator's JSON Schema), every
+            ``(place inside the value, reason)`` pair the validator listed in ``ctx["problems"]``.
+    """
+
+    segments: Segments
+    reason: str
+    problems: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def path(self) -> str:
+        """The property path, e.g. ``rules[0].triggers[0].parameters.count``."""
+        return render_path(self.segments)
+
+
+def field_errors(model: type[WireModel], error: ValidationError, *, python: bool) -> list[FieldError]:
+    """Every problem of a validation error of ``model``, with paths in Python or wire names."""
+    found: list[FieldError] = []
+    for err in error.errors(include_url=False):
+        reason = "is required" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
+        problems = (err.get("ctx") or {}).get("problems") or ()
+        found.append(FieldError(_field_segments(model, err["loc"], wire=not python), reason, tuple(problems)))
     return found
-
-
-def _unknown_in(value: Any, path: str) -> list[str]:
-    if isinstance(value, BaseModel):
-        return unknown_fields(value, path)
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _unknown_in(v, f"{path}[{i}]")]
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _unknown_in(v, f"{path}.{k}")]
-    return []
 
 
 def error_messages(model: type[WireModel], error: ValidationError, *, python: bool) -> list[tuple[str, str]]:
     """``(property path, reason)`` pairs of a validation error, in Python or wire names."""
-    pairs: list[tuple[str, str]] = []
-    for err in error.errors(include_url=False):
-        loc = err["loc"]
-        path = _field_path(model, loc, wire=not python)
-        reason = err["msg"]
-        if reason.startswith("Value error, "):
-            reason = reason[len("Value error, ") :]
-        if err["type"] == "missing":
-            reason = "is required"
-        pairs.append((path, reason))
-    return pairs
+    return [(e.path, e.reason) for e in field_errors(model, error, python=python)]
+
+
+def _field_keys(model: type[BaseModel]) -> dict[str, str]:
+    """Every key that names a field of ``model`` in either shape (name, Python name, alias) -> field name."""
+    keys: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        for key in (name, python_name(name), info.alias):
+            if key:
+                keys[key] = name
+    return keys
+
+
+def unknown_keys(model: type[WireModel], data: Any) -> list[str]:
+    """Python property paths of every key in ``data`` (Python shape) that no model field declares.
+
+    It walks the raw data along the model's fields, so it reports typos and wrong nesting whether
+    or not the data validates, and skips values that are not mappings or lists (values not known
+    yet among them). Keys of free-form maps (channel names, operator parameters) are never reported.
+    """
+    return _unknown_keys(model, data, ())
+
+
+def _unknown_keys(annotation: Any, value: Any, at: Segments) -> list[str]:
+    tp = _unwrap(annotation)
+    if _is_model(tp):
+        if not isinstance(value, Mapping):
+            return []
+        keys = _field_keys(tp)
+        found: list[str] = []
+        for key, child in value.items():
+            name = keys.get(key)
+            if name is None:
+                found.append(render_path((*at, key)))
+            else:
+                found += _unknown_keys(tp.model_fields[name].annotation, child, (*at, python_name(name)))
+        return found
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is list and isinstance(value, list) and args:
+        return [p for i, item in enumerate(value) for p in _unknown_keys(args[0], item, (*at, i))]
+    if origin is dict and isinstance(value, Mapping) and len(args) == 2:
+        return [p for key, item in value.items() for p in _unknown_keys(args[1], item, (*at, key))]
+    return []
+
+
+def prune_empty(annotation: Any, value: Any) -> Any:
+    """``value`` (Python shape) without the model fields whose value is an empty list or map, at
+    every level, as if they were absent (``parameters: {}``, ``capture_rules: []``).
+
+    Only fields of models are pruned: items of lists, entries of maps (``{"VOICE": {}}`` is a
+    channel) and free-form values (``Any``, such as an output schema) are kept as they are.
+    """
+    tp = _unwrap(annotation)
+    if _is_model(tp) and isinstance(value, Mapping):
+        keys = _field_keys(tp)
+        out: dict[Any, Any] = {}
+        for key, child in value.items():
+            name = keys.get(key)
+            if name is not None:
+                child = prune_empty(tp.model_fields[name].annotation, child)
+                if isinstance(child, (list, dict)) and not child:
+                    continue
+            out[key] = child
+        return out
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is list and isinstance(value, list) and args:
+        return [prune_empty(args[0], item) for item in value]
+    if origin is dict and isinstance(value, Mapping) and len(args) == 2:
+        return {key: prune_empty(args[1], item) for key, item in value.items()}
+    return value
+
+
+# -- reading Twilio's answers -------------------------------------------------------------------
+
+
+@functools.cache
+def _lenient(model: type[WireModel]) -> type[WireModel]:
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        kwargs: dict[str, Any] = {"alias": info.alias} if info.alias else {}
+        if info.default_factory is not None:
+            kwargs["default_factory"] = info.default_factory
+        elif not info.is_required():
+            kwargs["default"] = info.default
+        fields[name] = (_lenient_type(info.annotation), Field(**kwargs))
+    derived: type[WireModel] = create_model(
+        f"Lenient{model.__name__}", __base__=model, __module__=model.__module__, __doc__=model.__doc__, **fields
+    )
+    derived.__nullable__ = frozenset(fields)
+    return derived
+
+
+def lenient(model: type[M]) -> type[M]:
+    """``model`` for reading Twilio's answers: a subclass with the same fields, names, types and
+    defaults, but without the constraints of requests (lengths, patterns, ranges, item counts, URI
+    formats), with enums read as plain strings (``RUNNING`` for an Operation's status) and ``null``
+    read as absent. Nested models are lenient too; required fields stay required. Meant for response
+    models (validators of request models would be inherited).
+
+    Raises (from ``from_wire``): pydantic.ValidationError when a value has the wrong JSON type or a
+    required field is missing.
+    """
+    return cast("type[M]", _lenient(model))
+
+
+def _lenient_type(annotation: Any) -> Any:
+    if _is_model(annotation) and issubclass(annotation, WireModel):
+        return _lenient(annotation)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _lenient_type(args[0])
+    if origin is Literal:
+        return str
+    if origin is Union or str(origin) in ("types.UnionType", "<class 'types.UnionType'>"):
+        return Union[tuple(_lenient_type(a) for a in args)]  # noqa: UP007
+    if origin in (list, dict):  # the same container of lenient items
+        items = (*args[:-1], _lenient_type(args[-1]))
+        return cast(Any, origin)[items]
+    return annotation

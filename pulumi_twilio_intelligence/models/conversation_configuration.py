@@ -2,8 +2,9 @@
 
 Schemas ``conversations.v2.configuration`` (and the inline request bodies of POST, PUT and PATCH,
 whose required sets differ), ``channel_setting``, ``status_timeouts``, ``capture_rule``,
-``status_callback_config``, ``conversations_v1_bridge``, ``operation_status`` and
-``operation_accepted`` of the official document.
+``status_callback_config``, ``conversations_v1_bridge`` and ``operation_status`` of the official
+document. A 202's ``operation_accepted`` body has no model: the client reads its ``statusUrl``, or the
+``Location`` header when it is missing.
 """
 
 from __future__ import annotations
@@ -155,15 +156,6 @@ class Problem(WireModel):
     status: int | None = None
     detail: str | None = None
     instance: str | None = None
-
-
-class OperationAccepted(WireModel):
-    """The 202 body of every asynchronous write: ``{statusUrl, related?}``."""
-
-    status_url: str
-    related: dict[str, str] | None = None
-
-    __nullable__ = frozenset({"related"})
 
 
 class Operation(WireModel):

@@ -17,7 +17,6 @@ from ._types import Uri
 TriggerOn = Literal["COMMUNICATION", "CONVERSATION_END", "CONVERSATION_INACTIVE"]
 
 CONFIGURATION_ID_PATTERN = r"^intelligence_configuration_[0-7][0-9a-z]{25}$"
-RULE_ID_PATTERN = r"^intelligence_configurationrule_[0-7][0-9a-z]{25}$"
 
 #: Server-side default of ``triggers[].parameters.count``.
 DEFAULT_TRIGGER_COUNT = 1

@@ -1,7 +1,8 @@
 """``check``: validate inputs at preview time, tolerating values that are not known yet.
 
 Inputs are validated with the resource's wire model (every constraint of the OpenAPI document),
-then with the resource's own rules (:attr:`ResourceSpec.checks`). Each failure is a
+walked for keys no model declares (typos, wrong nesting; whether or not the rest validates), then
+checked with the resource's own rules (:attr:`ResourceSpec.checks`). Each failure is a
 ``CheckFailure(property, reason)`` whose property is a Python path such as
 ``rules[1].triggers[0].parameters.count``. A failure located at or under a value that is still
 unknown (an Output of a resource not created yet) is dropped: it is checked again at ``up``.
@@ -11,50 +12,73 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pulumi.dynamic import CheckFailure
 from pulumi.runtime.rpc import contains_unknowns
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from ..models import WireModel, python_path, unknown_fields
-from ..models.operator import OUTPUT_SCHEMA_ERROR
+from ..client import Collection, Endpoint
+from ..errors import TwilioError
+from ..models import field_errors, unknown_keys
 from ._spec import EXISTING_ID, ResourceSpec
 
 if TYPE_CHECKING:
     from ..client import TwilioClient
 
+T = TypeVar("T")
+
 
 @dataclass
 class CheckContext:
-    """What a resource-specific check rule gets.
+    """What a resource-specific check rule gets; one per ``check`` call (never shared between the
+    provider's threads, so its cache needs no lock).
 
     Attributes:
-        spec: the resource's spec.
         inputs: the inputs (Python names; ``None`` values dropped; may contain unknowns).
-        client: a client for online checks, or ``None`` when no credentials are configured.
+        client: a client for online checks (with a small retry budget), or ``None`` when no
+            credentials are configured.
         warnings: messages to show the user without failing (appended by the rules).
     """
 
-    spec: ResourceSpec
     inputs: dict[str, Any]
     client: TwilioClient | None
     warnings: list[str] = field(default_factory=list)
+    _answers: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     def known(self, value: Any) -> bool:
         """Whether ``value`` is fully known (no unknown Output inside)."""
         return not contains_unknowns(value)
 
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per check call and ``key``: later calls return the same answer, or raise
+        the same ``TwilioError``, without a request."""
+        if key in self._answers:
+            answer = self._answers[key]
+            if isinstance(answer, TwilioError):
+                raise answer
+            return answer  # type: ignore[no-any-return]
+        try:
+            answer = compute()
+        except TwilioError as exc:
+            self._answers[key] = exc
+            raise
+        self._answers[key] = answer
+        return answer
 
-def python_segments(model: type[WireModel], loc: Sequence[int | str]) -> list[int | str]:
-    """The Python path segments of a pydantic ``loc`` (see :func:`python_path`)."""
-    path = python_path(model, loc)
-    segments: list[int | str] = []
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
-        segments.append(int(part[1:-1]) if part.startswith("[") else part)
-    return segments
+    def fetch(self, endpoint: Endpoint, id_: str) -> dict[str, Any]:
+        """``GET {endpoint}/{id}`` (wire shape), at most once per check call.
+
+        Raises:
+            TwilioError: as :meth:`Collection.fetch` (``TwilioApiError.not_found`` for 404);
+                ``ConfigurationError`` without a client.
+        """
+        client = self.client
+        if client is None:
+            raise TwilioError("no client for online checks")
+        return self.remember(("fetch", endpoint.path, id_), lambda: Collection(client, endpoint).fetch(id_))
 
 
 def _under_unknown(data: Any, segments: Sequence[int | str]) -> bool:
@@ -78,29 +102,24 @@ def validate_inputs(
     failures: list[CheckFailure] = []
     model = spec.create_model
     fields = {k: v for k, v in inputs.items() if k in spec.input_fields and v is not None}
-    parsed: BaseModel | None = None
     try:
-        parsed = model.from_python(fields)
+        model.from_python(fields)
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            segments = python_segments(model, err["loc"])
-            if _under_unknown(fields, segments):
+        for error in field_errors(model, exc, python=True):
+            if _under_unknown(fields, error.segments):
                 continue
-            path = python_path(model, err["loc"]) or "inputs"
-            problems = (err.get("ctx") or {}).get("problems") if err["type"] == OUTPUT_SCHEMA_ERROR else None
-            if problems:  # one failure per place in the JSON Schema, e.g. output_schema.properties.a.minLength
-                failures.extend(CheckFailure(f"{path}.{where}" if where else path, why) for where, why in problems)
-                continue
-            reason = "is required" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
-            failures.append(CheckFailure(path, reason))
-    if parsed is not None:
-        for path in unknown_fields(parsed):
-            failures.append(CheckFailure(path, "is not a property of this object; check the spelling and nesting"))
+            path = error.path or "inputs"
+            if error.problems:  # one failure per place inside the value: output_schema.properties.a.minLength
+                failures += [CheckFailure(f"{path}.{where}" if where else path, why) for where, why in error.problems]
+            else:
+                failures.append(CheckFailure(path, error.reason))
+    for path in unknown_keys(model, fields):
+        failures.append(CheckFailure(path, "is not a property of this object; check the spelling and nesting"))
     existing = inputs.get(EXISTING_ID)
     known_existing = existing is not None and not contains_unknowns(existing)
     if known_existing and spec.id_pattern and not (isinstance(existing, str) and re.match(spec.id_pattern, existing)):
         failures.append(CheckFailure(EXISTING_ID, f"must be an id of an existing {spec.title} ({spec.id_pattern})"))
-    ctx = CheckContext(spec, fields, client)
+    ctx = CheckContext(fields, client)
     for rule in spec.checks:
         failures.extend(rule(ctx))
     return _dedupe(failures), ctx.warnings

@@ -2,16 +2,16 @@
 
 A resource's provider is a tiny subclass that names its :class:`ResourceSpec` (a module-level
 constant, pickled by reference). Instances hold no state when pickled into Pulumi state: settings
-and the HTTP client are built in :meth:`configure`, in the provider process, from stack config and
-environment variables, and never leave it.
+and the HTTP clients are built in the provider process, from stack config and environment
+variables, and never leave it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pulumi.dynamic import (
     CheckResult,
@@ -23,15 +23,19 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..client import Collection, TwilioClient, WriteResult
+from ..client import Collection, TwilioClient, WriteResult, parse_response
 from ..config import Settings
-from ..errors import ConfigurationError, OperationFailedError, TwilioApiError
+from ..errors import ConfigurationError, ObjectGoneError, OperationFailedError, TwilioApiError, TwilioError
+from ..models import Operation
 from ._check import validate_inputs, warn
-from ._keys import idempotency_key, is_replay
-from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_KEY, ResourceSpec
+from ._idempotency import MAX_KEYS, idempotency_key
+from ._recovery import may_have_acted, recover_create
+from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, ResourceSpec
 
-#: Idempotency-Keys tried for one write (see ``_write``).
-_KEY_ATTEMPTS = 3
+T = TypeVar("T")
+
+#: Retries of one request made by ``check``: an unreachable Twilio becomes a warning within seconds.
+CHECK_RETRIES = 1
 
 
 def from_engine(value: Any) -> Any:
@@ -49,14 +53,13 @@ def from_engine(value: Any) -> Any:
 class TwilioProvider(ResourceProvider):
     """Generic ``ResourceProvider`` driven by ``SPEC``.
 
-    Thread-safe: the dynamic provider server calls up to 4 methods at once on one instance.
+    Thread-safe: the dynamic provider server calls up to 4 methods at once on one instance; they
+    share one :class:`TwilioClient` for writes and reads and one, with a small retry budget, for
+    ``check``.
     """
 
     SPEC: ClassVar[ResourceSpec]
     serialize_as_secret_always = False
-
-    def __init__(self) -> None:
-        super().__init__()
 
     def __getstate__(self) -> dict[str, Any]:
         return {}  # never pickle settings, clients or locks into Pulumi state
@@ -74,27 +77,34 @@ class TwilioProvider(ResourceProvider):
         """
         self._settings = Settings.load(req.config)
 
-    def _client(self) -> TwilioClient:
-        lock = self.__dict__.setdefault("_lock", threading.Lock())
+    def _shared(self, name: str, make: Callable[[Settings], TwilioClient]) -> TwilioClient:
+        """The client stored as attribute ``name``, made once (thread-safe) from the settings."""
+        lock = self.__dict__.setdefault("_lock", threading.Lock())  # atomic: unpickled instances have none
         with lock:
-            client: TwilioClient | None = self.__dict__.get("_http")
+            client: TwilioClient | None = self.__dict__.get(name)
             if client is None:
-                settings = self.__dict__.get("_settings") or Settings.load()
-                client = TwilioClient(settings)
-                self._http = client
+                client = make(self.__dict__.get("_settings") or Settings.load())
+                setattr(self, name, client)
             return client
 
-    def _collection(self) -> Collection:
-        return Collection(self._client(), self.SPEC.endpoint)
+    def _client(self) -> TwilioClient:
+        return self._shared("_twilio", TwilioClient)
 
-    def _online_client(self) -> TwilioClient | None:
-        """A client for online checks, or ``None`` when no credentials are configured."""
-        client = self._client()
+    def _check_client(self) -> TwilioClient | None:
+        """A client for online checks (at most :data:`CHECK_RETRIES` retries per request), or
+        ``None`` when no credentials are configured."""
+        client = self._shared(
+            "_twilio_checks",
+            lambda s: TwilioClient(dataclasses.replace(s, max_retries=min(s.max_retries, CHECK_RETRIES))),
+        )
         try:
             client.settings.credentials()
         except ConfigurationError:
             return None
         return client
+
+    def _collection(self) -> Collection:
+        return Collection(self._client(), self.SPEC.endpoint)
 
     # -- check and diff -----------------------------------------------------------------------
 
@@ -106,10 +116,12 @@ class TwilioProvider(ResourceProvider):
         yet (outputs of resources still to be created) are skipped. Online checks (referenced
         operators and their versions, attached configurations) use ``GET`` requests when
         credentials are configured; problems reaching Twilio become warnings, never failures.
+        Each warning starts with the resource's identity (``project/stack/Type/name``).
         """
-        failures, warnings = validate_inputs(self.SPEC, from_engine(news), self._online_client())
+        failures, warnings = validate_inputs(self.SPEC, from_engine(news), self._check_client())
+        who = news.get(RESOURCE_IDENTITY) or self.SPEC.type_name
         for message in warnings:
-            warn(message)
+            warn(f"{who}: {message}")
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -129,11 +141,15 @@ class TwilioProvider(ResourceProvider):
         """Create the object (``POST {collection}``), or adopt ``existing_id``, and return every output.
 
         Asynchronous collections (Conversations v2) send a deterministic ``Idempotency-Key`` and
-        wait for the Operation. Returns ``CreateResult(id, outputs)``: the id is Twilio's, the
-        outputs every field Twilio returns (Python names) plus the provider's own inputs.
+        wait for the Operation. When the answer to a synchronous create is lost (a timeout, a
+        dropped connection, a 5xx), the object Twilio may have created is looked for and adopted if
+        exactly one fresh identical object exists (:mod:`._recovery`). Returns
+        ``CreateResult(id, outputs)``: the id is Twilio's, the outputs every field Twilio returns
+        (Python names) plus the provider's own inputs.
 
         Raises:
             TwilioApiError: Twilio refused the request (status, code, message and ``more_info``).
+            TwilioConnectionError: no answer; the message says whether the object may exist.
             OperationFailedError, OperationTimeoutError: the Operation failed or took too long.
         """
         spec = self.SPEC
@@ -143,11 +159,16 @@ class TwilioProvider(ResourceProvider):
             return self._adopt(existing, props)
         body = spec.create_model.from_python(self._inputs(props)).to_wire()
         collection = self._collection()
-        result = self._write(
-            props, "POST", spec.endpoint.path, body, None, lambda key: collection.create(body, idempotency_key=key)
-        )
-        assert result.resource is not None
-        return CreateResult(result.resource["id"], self._outputs(result, props))
+        sent = collection.client.clock()
+        try:
+            result = self._write(
+                props, "POST", spec.endpoint.path, body, None, lambda key: collection.create(body, idempotency_key=key)
+            )
+        except TwilioError as exc:
+            if spec.endpoint.asynchronous or not may_have_acted(exc):
+                raise
+            result = WriteResult(recover_create(spec, collection, props, sent, exc))
+        return CreateResult(result.resource["id"], self._outputs(result.resource, props, result.operation))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Fetch the object (``GET {collection}/{id}``) for ``pulumi refresh`` and ``Resource.get``.
@@ -166,7 +187,7 @@ class TwilioProvider(ResourceProvider):
             if exc.not_found:
                 return ReadResult(None, {})
             raise
-        outs = self._outputs(WriteResult(remote), props)
+        outs = self._outputs(remote, props)
         inputs = {k: v for k, v in outs.items() if k in self.SPEC.input_fields}
         inputs.update({k: props[k] for k in PROVIDER_INPUTS if props.get(k) is not None})
         return ReadResult(id_, outs, inputs)
@@ -174,9 +195,9 @@ class TwilioProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Replace the object's fields with the new inputs (``PUT {collection}/{id}``).
 
-        Operators send ``If-Match: <version in the state>``; Intelligence Configurations send the
-        current rules' ids; Conversation Configurations send an ``Idempotency-Key`` and wait for
-        the Operation. Returns the complete output set.
+        Operators send ``If-Match: <version in the state>``; Intelligence Configurations first read
+        the current rules (``GET``) to send their ids; Conversation Configurations send an
+        ``Idempotency-Key`` and wait for the Operation. Returns the complete output set.
 
         Raises:
             TwilioApiError: 412 when the operator changed outside Pulumi, 404 when the object is
@@ -185,7 +206,7 @@ class TwilioProvider(ResourceProvider):
         """
         olds, news = from_engine(olds), from_engine(news)
         result = self._update(id_, olds, news)
-        return UpdateResult(self._outputs(result, news))
+        return UpdateResult(self._outputs(result.resource, news, result.operation))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the object (``DELETE {collection}/{id}``); one that is already gone counts as deleted.
@@ -207,7 +228,7 @@ class TwilioProvider(ResourceProvider):
                 lambda key: collection.delete(id_, idempotency_key=key),
             )
         except TwilioApiError as exc:
-            if exc.not_found and exc.method == "DELETE":
+            if exc.not_found:
                 return
             if exc.status == 409:
                 raise exc.with_hint(
@@ -221,28 +242,36 @@ class TwilioProvider(ResourceProvider):
     def _inputs(self, props: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in props.items() if k in self.SPEC.input_fields and v is not None}
 
-    def _outputs(self, result: WriteResult, props: dict[str, Any]) -> dict[str, Any]:
+    def _outputs(
+        self, resource: dict[str, Any], props: dict[str, Any], operation: Operation | None = None
+    ) -> dict[str, Any]:
         """Every output: the object as Twilio returns it (Python names, without ``id``), plus the
-        provider's own inputs and the last Operation id carried over from ``props``."""
-        assert result.resource is not None
-        remote = self.SPEC.response_model.from_wire(result.resource).to_python()
+        provider's own inputs and the last Operation id (this write's, else the one in ``props``)."""
+        spec = self.SPEC
+        path = f"{spec.endpoint.path}/{resource.get('id', '')}"
+        remote = parse_response(spec.response_model, resource, method="GET", path=path).to_python()
         outs = {k: v for k, v in remote.items() if k != "id"}
         for key in PROVIDER_INPUTS:
             if props.get(key) is not None:
                 outs[key] = props[key]
-        if self.SPEC.endpoint.asynchronous:
-            operation_id = result.operation.operation_id if result.operation else props.get(OPERATION_ID)
+        if spec.endpoint.asynchronous:
+            operation_id = operation.operation_id if operation else props.get(OPERATION_ID)
             if operation_id:
                 outs[OPERATION_ID] = operation_id
         return outs
 
-    def _update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> WriteResult:
+    def _update(
+        self, id_: str, olds: dict[str, Any], news: dict[str, Any], current: dict[str, Any] | None = None
+    ) -> WriteResult:
+        """``PUT`` the new inputs; ``current`` is the object as just fetched, if the caller has it."""
         spec = self.SPEC
         collection = self._collection()
         desired = spec.update_model.from_python({**spec.update_defaults, **self._inputs(news)}).to_wire()
-        body = spec.update_body(desired, collection.fetch(id_)) if spec.update_body else desired
         if_match = str(olds["version"]) if spec.if_match and olds.get("version") is not None else None
         try:
+            body = desired
+            if spec.update_body is not None:
+                body = spec.update_body(desired, current if current is not None else collection.fetch(id_))
             return self._write(
                 news,
                 "PUT",
@@ -257,7 +286,7 @@ class TwilioProvider(ResourceProvider):
                     f"The {spec.title} {id_} was changed outside Pulumi since version {if_match} in the "
                     "state: run `pulumi refresh` to see and accept the remote changes, then `pulumi up`"
                 ) from None
-            if exc.not_found and exc.method != "GET":
+            if exc.not_found:
                 raise exc.with_hint(
                     f"The {spec.title} {id_} no longer exists: run `pulumi refresh` to drop it from the "
                     "state, then `pulumi up` to create it again"
@@ -271,31 +300,37 @@ class TwilioProvider(ResourceProvider):
         target: str,
         body: Any,
         version: Any,
-        send: Callable[[str | None], WriteResult],
-    ) -> WriteResult:
+        send: Callable[[str | None], T],
+    ) -> T:
         """Send one write; an asynchronous one carries a deterministic Idempotency-Key.
 
-        When that key replays an earlier run's FAILED Operation, or a create whose object has been
-        deleted since, the write is sent again under a fresh key (at most 3 keys in all).
+        When that key replays an earlier write that cannot serve (a FAILED Operation, or a create
+        whose object has been deleted since), the write is sent again under the next key of its
+        sequence, at most :data:`MAX_KEYS` keys in all.
+
+        Raises:
+            TwilioError: every key replayed an unusable write (the message says what to do), or
+                what ``send`` raises.
         """
         if not self.SPEC.endpoint.asynchronous:
             return send(None)
-        for attempt in range(_KEY_ATTEMPTS):
-            key = idempotency_key(props.get(RESOURCE_KEY), method, target, body, version, attempt)
-            sent_at = time.time()
+        identity = props.get(RESOURCE_IDENTITY)
+        for attempt in range(MAX_KEYS):
             try:
-                return send(key)
+                return send(idempotency_key(identity, method, target, body, version, attempt))
             except OperationFailedError as exc:
-                if not is_replay(exc.created_at, sent_at) or attempt == _KEY_ATTEMPTS - 1:
+                if not exc.replayed:
                     raise
-            except TwilioApiError as exc:
-                replayed_deleted = method == "POST" and exc.not_found and exc.method == "GET"
-                if not replayed_deleted or attempt == _KEY_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+            except ObjectGoneError:
+                pass  # a replayed create whose object was deleted since: the next key creates anew
+        raise TwilioError(
+            f"{method} {target}: each of the {MAX_KEYS} Idempotency-Keys of this write replayed an earlier "
+            "write that failed or whose object was deleted since (Twilio keeps keys for 24 hours): wait, or "
+            "change an input (e.g. the description) to start anew"
+        )
 
     def _adopt(self, existing: str, props: dict[str, Any]) -> CreateResult:
-        """Bring an existing object under management: verify it exists, then update it."""
+        """Bring an existing object under management: fetch it (it must exist), then update it."""
         spec = self.SPEC
         try:
             current = self._collection().fetch(existing)
@@ -306,6 +341,6 @@ class TwilioProvider(ResourceProvider):
                     "remove existing_id to create a new one"
                 ) from None
             raise
-        olds = spec.response_model.from_wire(current).to_python()
-        result = self._update(existing, olds, props)
-        return CreateResult(existing, self._outputs(result, props))
+        olds = parse_response(spec.response_model, current, method="GET", path=spec.endpoint.path).to_python()
+        result = self._update(existing, olds, props, current=current)
+        return CreateResult(existing, self._outputs(result.resource, props, result.operation))

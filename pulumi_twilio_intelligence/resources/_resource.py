@@ -8,7 +8,7 @@ import pulumi
 from pulumi import dynamic
 
 from ._provider import TwilioProvider
-from ._spec import RESOURCE_KEY
+from ._spec import RESOURCE_IDENTITY
 
 R = TypeVar("R", bound="TwilioResource")
 
@@ -35,7 +35,7 @@ class TwilioResource(dynamic.Resource):
         props: dict[str, Any] = dict.fromkeys(spec.output_fields)
         props.update({k: v for k, v in inputs.items() if v is not None})
         if opts is None or opts.id is None:
-            props[RESOURCE_KEY] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{spec.type_name}/{resource_name}"
+            props[RESOURCE_IDENTITY] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{spec.type_name}/{resource_name}"
         super().__init__(self._provider_class(), resource_name, props, opts)
 
     @classmethod

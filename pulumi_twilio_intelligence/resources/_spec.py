@@ -7,6 +7,7 @@ apply. The generic provider (:mod:`._provider`) does the rest.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,20 +16,24 @@ from pulumi.runtime.rpc import contains_unknowns
 from pydantic import TypeAdapter, ValidationError
 
 from ..client import Endpoint
-from ..models import WireModel, python_name
+from ..models import WireModel, prune_empty, python_name
 from ..models._base import NULL_AS_ABSENT
 
 if TYPE_CHECKING:
     from pulumi.dynamic import CheckFailure
 
+    from ..client import TwilioClient
     from ._check import CheckContext
 
 #: Inputs only the provider uses (never sent to Twilio, never compared by ``diff``).
 EXISTING_ID = "existing_id"
-RESOURCE_KEY = "__name"
+#: The resource's identity, ``"project/stack/type/name"``, set by the resource class: it seeds the
+#: Idempotency-Keys and names the resource in warnings. (The key is ``__name`` for the states
+#: written so far.)
+RESOURCE_IDENTITY = "__name"
 #: Outputs only the provider writes.
 OPERATION_ID = "operation_id"
-PROVIDER_INPUTS = (EXISTING_ID, RESOURCE_KEY)
+PROVIDER_INPUTS = (EXISTING_ID, RESOURCE_IDENTITY)
 
 
 class _Unknown:
@@ -36,9 +41,6 @@ class _Unknown:
 
     def __eq__(self, other: object) -> bool:
         return False
-
-    def __ne__(self, other: object) -> bool:
-        return True
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -59,7 +61,7 @@ class ResourceSpec:
         endpoint: the Twilio collection.
         create_model, update_model: wire models of the create and update bodies; ``create_model``
             also validates the inputs at ``check``.
-        response_model: the wire model of Twilio's answers.
+        response_model: the wire model of Twilio's answers (read leniently).
         server_fields: output-only fields Twilio returns (``version``, ``date_created``...).
         id_pattern: the pattern of ids (for ``existing_id``), if Twilio documents one.
         if_match: send ``If-Match: <version>`` on updates (Operators).
@@ -68,6 +70,9 @@ class ResourceSpec:
             (keeps rule ids); by default the desired body as it is.
         update_defaults: inputs sent on update when the user set none (fields PUT requires).
         checks: extra ``check`` rules beyond the wire model (cross-field, online).
+        created_at: for synchronous creates, when Twilio created an object (ISO-8601) if it is
+            still as created (version 1), else ``None``: a create whose answer was lost adopts only
+            an object created since the request (see :mod:`._recovery`). ``None`` disables that.
     """
 
     type_name: str
@@ -83,33 +88,35 @@ class ResourceSpec:
     update_body: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None
     update_defaults: Mapping[str, Any] = field(default_factory=dict)
     checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
-    _adapters: dict[str, TypeAdapter[Any]] = field(default_factory=dict, compare=False, repr=False)
+    created_at: Callable[[TwilioClient, dict[str, Any]], str | None] | None = None
 
-    @property
+    @functools.cached_property
+    def input_types(self) -> dict[str, Any]:
+        """Python names of the inputs a user sets (the create model's fields) -> their type."""
+        return {python_name(n): f.annotation or Any for n, f in self.create_model.model_fields.items()}
+
+    @functools.cached_property
     def input_fields(self) -> tuple[str, ...]:
-        """Python names of the inputs a user sets (the create model's fields)."""
-        return tuple(python_name(n) for n in self.create_model.model_fields)
+        """Python names of the inputs a user sets, in the create model's order."""
+        return tuple(self.input_types)
 
-    @property
+    @functools.cached_property
     def output_fields(self) -> tuple[str, ...]:
         """Python names of every output (inputs, then server fields, then provider outputs)."""
         extra = (OPERATION_ID,) if self.endpoint.asynchronous else ()
         return self.input_fields + self.server_fields + extra
 
-    def _adapter(self, name: str) -> TypeAdapter[Any]:
-        adapter = self._adapters.get(name)
-        if adapter is None:
-            fields = {python_name(n): f for n, f in self.create_model.model_fields.items()}
-            adapter = TypeAdapter(fields[name].annotation or Any)
-            self._adapters[name] = adapter
-        return adapter
+    @functools.cached_property
+    def _adapters(self) -> dict[str, TypeAdapter[Any]]:
+        return {name: TypeAdapter(tp) for name, tp in self.input_types.items()}
 
     def canonical(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The canonical form of the input fields in ``values`` (inputs or outputs, Python names).
 
         Each field is re-rendered through its wire model (so key spellings and ``None`` vs absent
-        do not matter), empty lists and maps count as absent, and Twilio's server-side defaults
-        and normalisations are applied. A field whose value is not known yet is :data:`UNKNOWN`.
+        do not matter), empty lists and maps count as absent at every level of the models (never
+        inside free-form JSON such as an output schema), and Twilio's server-side defaults and
+        normalisations are applied. A field whose value is not known yet is :data:`UNKNOWN`.
         """
         out: dict[str, Any] = {}
         for name in self.input_fields:
@@ -119,14 +126,14 @@ class ResourceSpec:
             if contains_unknowns(value):
                 out[name] = UNKNOWN
                 continue
+            adapter = self._adapters[name]
             try:
-                parsed = self._adapter(name).validate_python(
-                    value, by_alias=True, by_name=True, context={NULL_AS_ABSENT: True}
-                )
-                rendered = self._adapter(name).dump_python(parsed, mode="json", by_alias=False, exclude_none=True)
+                parsed = adapter.validate_python(value, by_alias=True, by_name=True, context={NULL_AS_ABSENT: True})
+                rendered = adapter.dump_python(parsed, mode="json", by_alias=False, exclude_none=True)
             except ValidationError:
                 rendered = value  # invalid values are reported by check; compare them as written
-            if rendered in ([], {}):
+            rendered = prune_empty(self.input_types[name], rendered)
+            if isinstance(rendered, (list, dict)) and not rendered:
                 continue
             out[name] = rendered
         return self.normalise(out)

@@ -10,13 +10,9 @@ from typing import Any, Literal, TypedDict
 
 import pulumi
 
-OutputFormat = Literal["TEXT", "JSON", "CLASSIFICATION"]
-ParameterType = Literal["STRING", "INTEGER", "NUMBER", "BOOLEAN", "KNOWLEDGE_BASE_AND_SOURCE_IDS"]
-TriggerOn = Literal["COMMUNICATION", "CONVERSATION_END", "CONVERSATION_INACTIVE"]
-GroupingType = Literal[
-    "GROUP_BY_PROFILE", "GROUP_BY_PARTICIPANT_ADDRESSES", "GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE"
-]
-
+from ..models.conversation_configuration import CallbackMethod
+from ..models.intelligence_configuration import TriggerOn
+from ..models.operator import ParameterType
 
 # -- Operator --------------------------------------------------------------------------------
 
@@ -141,7 +137,7 @@ class StatusCallbackArgs(TypedDict, total=False):
     """Where conversation status changes are sent: ``url`` (required), ``method`` POST (default) or GET."""
 
     url: pulumi.Input[str]
-    method: pulumi.Input[Literal["POST", "GET"]]
+    method: pulumi.Input[CallbackMethod]
 
 
 class ConversationsV1BridgeArgs(TypedDict):

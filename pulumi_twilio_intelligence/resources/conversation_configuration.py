@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from ..client import Endpoint
+from ..client import CONVERSATION_CONFIGURATIONS, INTELLIGENCE_CONFIGURATIONS
 from ..errors import TwilioApiError, TwilioError
 from ..models import (
     ConversationConfiguration as ConversationConfigurationModel,
@@ -20,14 +20,12 @@ from ..models import (
     ConversationConfigurationCreate,
     ConversationConfigurationReplace,
 )
-from ..models.conversation_configuration import DEFAULT_CALLBACK_METHOD
+from ..models.conversation_configuration import DEFAULT_CALLBACK_METHOD, GroupingType
 from ._check import CheckContext
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
-from .args import ChannelSettingArgs, ConversationsV1BridgeArgs, GroupingType, StatusCallbackArgs
-
-INTELLIGENCE_CONFIGURATIONS_PATH = "/v3/ControlPlane/Configurations"
+from .args import ChannelSettingArgs, ConversationsV1BridgeArgs, StatusCallbackArgs
 
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
@@ -43,17 +41,19 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_intelligence_configurations(ctx: CheckContext) -> list[CheckFailure]:
-    """Each attached Intelligence Configuration exists in the account (when its id is known)."""
+    """Each attached Intelligence Configuration exists in the account (when its id is known).
+
+    Online: ``GET /v3/ControlPlane/Configurations/{id}`` once per distinct id (at most 5).
+    """
     ids = ctx.inputs.get("intelligence_configuration_ids")
     if ctx.client is None or not isinstance(ids, list):
         return []
-    base = ctx.client.settings.intelligence_base_url + INTELLIGENCE_CONFIGURATIONS_PATH
     failures = []
     for i, ref in enumerate(ids):
         if not isinstance(ref, str) or not ctx.known(ref):
             continue
         try:
-            ctx.client.get_json(f"{base}/{ref}")
+            ctx.fetch(INTELLIGENCE_CONFIGURATIONS, ref)
         except TwilioApiError as exc:
             if exc.not_found:
                 failures.append(
@@ -72,7 +72,7 @@ def check_intelligence_configurations(ctx: CheckContext) -> list[CheckFailure]:
 CONVERSATION_CONFIGURATION = ResourceSpec(
     type_name="ConversationConfiguration",
     title="Conversation Configuration",
-    endpoint=Endpoint("conversations", "/v2/ControlPlane/Configurations", asynchronous=True),
+    endpoint=CONVERSATION_CONFIGURATIONS,
     create_model=ConversationConfigurationCreate,
     update_model=ConversationConfigurationReplace,
     response_model=ConversationConfigurationModel,

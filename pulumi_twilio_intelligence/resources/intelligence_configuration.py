@@ -11,7 +11,13 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from ..client import Endpoint
+from ..client import (
+    INTELLIGENCE_CONFIGURATIONS,
+    OPERATORS,
+    TwilioClient,
+    operator_version_lifecycle,
+    operator_versions,
+)
 from ..errors import TwilioApiError, TwilioError
 from ..models import (
     IntelligenceConfiguration as IntelligenceConfigurationModel,
@@ -28,11 +34,11 @@ from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
 from .args import RuleArgs
-from .lookups import operator_version_lifecycle
 
-OPERATORS_PATH = "/v3/ControlPlane/Operators"
 #: Operator version statuses that warn (DEPRECATED) or fail (RETIRED) when a rule pins them.
 LATE = ("DEPRECATED", "RETIRED")
+#: What a 404 of an operator or version means to the user.
+MISSING = "no such operator or version in this account"
 
 
 def _canonical_rule(rule: dict[str, Any]) -> dict[str, Any]:
@@ -86,11 +92,25 @@ def keep_rule_ids(desired: dict[str, Any], current: dict[str, Any]) -> dict[str,
 
 def check_rule_operators(ctx: CheckContext) -> list[CheckFailure]:
     """Each rule's operators exist, pinned versions exist and are not RETIRED (DEPRECATED warns),
-    and parameter values match the operator's declared names and types (when known)."""
-    rules = ctx.inputs.get("rules")
-    if ctx.client is None or not isinstance(rules, list):
+    and parameter values match the operator's declared names and types (when known).
+
+    Online, with the check client (1 retry at most, so that an unreachable Twilio becomes a warning
+    within seconds, not minutes). Each request is made at most once per ``check`` call, however many
+    rules name the same operator:
+
+    * a pinned version: ``GET /v3/ControlPlane/Operators/{id}/Versions/{version}`` (its parameters
+      and status); after a 404 there, ``GET /v3/ControlPlane/Operators/{id}`` tells a missing
+      operator from a missing version;
+    * no version: ``GET /v3/ControlPlane/Operators/{id}`` (the latest parameters);
+    * a DEPRECATED or RETIRED version: also ``GET /v3/ControlPlane/Operators/{id}/Versions`` (pages of
+      1000 until the version: the only place Twilio documents the dates).
+
+    So a configuration whose rules reference N distinct (operator, version) pairs costs N requests,
+    plus one per DEPRECATED or RETIRED pin.
+    """
+    rules, client = ctx.inputs.get("rules"), ctx.client
+    if client is None or not isinstance(rules, list):
         return []
-    base = ctx.client.settings.intelligence_base_url + OPERATORS_PATH
     failures: list[CheckFailure] = []
     for i, rule in enumerate(rules):
         refs = rule.get("operators") if isinstance(rule, dict) else None
@@ -106,43 +126,64 @@ def check_rule_operators(ctx: CheckContext) -> list[CheckFailure]:
             if not ctx.known(version):
                 continue  # pinned to a version not known yet: the operator itself changes in this update
             try:
-                operator = ctx.client.get_json(f"{base}/{operator_id}")
-                declared = operator.get("parameters") or {}
-                if isinstance(version, int) and not isinstance(version, bool):
-                    snapshot = ctx.client.get_json(f"{base}/{operator_id}/Versions/{version}")
-                    declared = snapshot.get("parameters") or {}
-                    status = snapshot.get("status")
-                    name = operator.get("displayName", operator_id)
-                    # the version list is where Twilio documents the deprecation and retirement dates
-                    dates = operator_version_lifecycle(ctx.client, operator_id, version) if status in LATE else {}
-                    if status == "RETIRED":
-                        failures.append(
-                            CheckFailure(
-                                f"{where}.version",
-                                f"version {version} of operator '{name}' ({operator_id}) is RETIRED "
-                                f"since {dates.get('date_retired', 'an earlier date')}: pin an ACTIVE version",
-                            )
-                        )
-                        continue
-                    if status == "DEPRECATED":
-                        ctx.warnings.append(
-                            f"{where}: version {version} of operator '{name}' ({operator_id}) is DEPRECATED and "
-                            f"will be retired on {dates.get('retirement_date', 'a date Twilio will announce')}"
-                        )
-            except TwilioApiError as exc:
-                if exc.not_found:
-                    what = "id" if "/Versions/" not in exc.path else "version"
-                    failures.append(
-                        CheckFailure(f"{where}.{what}", f"{exc.message} (no such operator or version in this account)")
-                    )
-                else:
-                    ctx.warnings.append(f"could not verify {where}: {exc}")
-                continue
+                declared = _declared_parameters(ctx, client, where, operator_id, version, failures)
             except TwilioError as exc:
                 ctx.warnings.append(f"could not verify {where}: {exc}")
                 continue
-            failures.extend(_parameter_failures(where, operator_id, ref.get("parameters"), declared, ctx))
+            if declared is not None:
+                failures.extend(_parameter_failures(where, operator_id, ref.get("parameters"), declared, ctx))
     return failures
+
+
+def _declared_parameters(
+    ctx: CheckContext, client: TwilioClient, where: str, operator_id: str, version: Any, failures: list[CheckFailure]
+) -> dict[str, Any] | None:
+    """The parameters the referenced operator (version) declares, or ``None`` after a failure (added
+    to ``failures``) that makes checking them pointless."""
+    if not isinstance(version, int) or isinstance(version, bool):
+        try:
+            operator = ctx.fetch(OPERATORS, operator_id)
+        except TwilioApiError as exc:
+            if not exc.not_found:
+                raise
+            failures.append(CheckFailure(f"{where}.id", f"{exc.message} ({MISSING})"))
+            return None
+        return operator.get("parameters") or {}
+    try:
+        snapshot = ctx.fetch(operator_versions(operator_id), str(version))
+    except TwilioApiError as exc:
+        if not exc.not_found:
+            raise
+        try:
+            ctx.fetch(OPERATORS, operator_id)
+        except TwilioApiError as missing:
+            if not missing.not_found:
+                raise
+            failures.append(CheckFailure(f"{where}.id", f"{missing.message} ({MISSING})"))
+            return None
+        failures.append(CheckFailure(f"{where}.version", f"{exc.message} ({MISSING})"))
+        return None
+    status = snapshot.get("status")
+    if status in LATE:
+        name = snapshot.get("displayName", operator_id)
+        dates = ctx.remember(
+            ("lifecycle", operator_id, version),
+            lambda: operator_version_lifecycle(client, operator_id, version),
+        )
+        if status == "RETIRED":
+            failures.append(
+                CheckFailure(
+                    f"{where}.version",
+                    f"version {version} of operator '{name}' ({operator_id}) is RETIRED "
+                    f"since {dates.get('date_retired', 'an earlier date')}: pin an ACTIVE version",
+                )
+            )
+            return None
+        ctx.warnings.append(
+            f"{where}: version {version} of operator '{name}' ({operator_id}) is DEPRECATED and "
+            f"will be retired on {dates.get('retirement_date', 'a date Twilio will announce')}"
+        )
+    return snapshot.get("parameters") or {}
 
 
 def _parameter_failures(
@@ -162,7 +203,7 @@ def _parameter_failures(
 INTELLIGENCE_CONFIGURATION = ResourceSpec(
     type_name="IntelligenceConfiguration",
     title="Intelligence Configuration",
-    endpoint=Endpoint("intelligence", "/v3/ControlPlane/Configurations"),
+    endpoint=INTELLIGENCE_CONFIGURATIONS,
     create_model=IntelligenceConfigurationCreate,
     update_model=IntelligenceConfigurationUpdate,
     response_model=IntelligenceConfigurationModel,
@@ -171,6 +212,7 @@ INTELLIGENCE_CONFIGURATION = ResourceSpec(
     normalise=_normalise,
     update_body=keep_rule_ids,
     checks=(check_rule_operators,),
+    created_at=lambda _client, item: item.get("dateCreated") if item.get("version") == 1 else None,
 )
 
 

@@ -12,14 +12,21 @@ from typing import Any
 
 import pulumi
 
-from ..client import TwilioClient, iter_items
+from ..client import (
+    MAX_PAGE_SIZE,
+    OPERATORS,
+    Collection,
+    TwilioClient,
+    operator_version_lifecycle,
+    operator_versions,
+    parse_response,
+)
 from ..config import Settings
 from ..errors import TwilioError
-from ..models import LanguageOperator, LanguageOperatorVersion, OperatorVersionSummary
+from ..models import LanguageOperator, LanguageOperatorVersion
 
-OPERATORS_PATH = "/v3/ControlPlane/Operators"
-#: Items per page when ``get_operator`` searches the list (Twilio's maximum).
-PAGE_SIZE = 1000
+#: Items per page when ``get_operator`` searches the list.
+PAGE_SIZE = MAX_PAGE_SIZE
 
 
 class _StackConfig:
@@ -65,7 +72,7 @@ class GetOperatorVersionResult(GetOperatorResult):
 
 
 def _operator_result(data: dict[str, Any], cls: type[GetOperatorResult] = GetOperatorResult, **extra: Any) -> Any:
-    fields = LanguageOperator.from_wire(data).to_python()
+    fields = parse_response(LanguageOperator, data, method="GET", path=OPERATORS.path).to_python()
     known = {k: fields[k] for k in ("output_format", "description", "output_schema", "context") if k in fields}
     return cls(
         id=fields["id"],
@@ -94,13 +101,13 @@ def get_operator(
         TwilioApiError: the API refused the request.
     """
     client = _client(settings)
-    base = client.settings.intelligence_base_url + OPERATORS_PATH
+    operators = Collection(client, OPERATORS)
     try:
         if id is not None:
-            return _operator_result(client.get_json(f"{base}/{id}"))  # type: ignore[no-any-return]
+            return _operator_result(operators.fetch(id))  # type: ignore[no-any-return]
         matches = [
             op
-            for op in iter_items(client, base, page_size=PAGE_SIZE)
+            for op in operators.list(page_size=PAGE_SIZE)
             if (display_name is None or op.get("displayName") == display_name)
             and (author is None or op.get("author") == author)
         ]
@@ -116,23 +123,6 @@ def get_operator(
     return _operator_result(matches[0])  # type: ignore[no-any-return]
 
 
-def operator_version_lifecycle(client: TwilioClient, operator_id: str, version: int) -> dict[str, Any]:
-    """The lifecycle of one operator version as the version list documents it (Python names):
-    ``status`` and the ISO-8601 dates ``date_created``, ``date_deprecated`` (DEPRECATED and
-    RETIRED), ``retirement_date`` (DEPRECATED) and ``date_retired`` (RETIRED); ``{}`` if not listed.
-
-    Endpoint: ``GET /v3/ControlPlane/Operators/{id}/Versions`` (every page until the version is found).
-
-    Raises:
-        TwilioApiError: 404 when the operator does not exist.
-    """
-    url = f"{client.settings.intelligence_base_url}{OPERATORS_PATH}/{operator_id}/Versions"
-    for item in iter_items(client, url, page_size=PAGE_SIZE):
-        if item.get("version") == version:
-            return OperatorVersionSummary.from_wire(item).to_python()
-    return {}
-
-
 def get_operator_version(id: str, version: int, *, settings: Settings | None = None) -> GetOperatorVersionResult:
     """One version of a Language Operator, with its status (e.g. to refuse RETIRED pins early).
 
@@ -144,9 +134,10 @@ def get_operator_version(id: str, version: int, *, settings: Settings | None = N
         TwilioApiError: 404 when the operator or the version does not exist.
     """
     client = _client(settings)
+    endpoint = operator_versions(id)
     try:
-        data = client.get_json(f"{client.settings.intelligence_base_url}{OPERATORS_PATH}/{id}/Versions/{version}")
-        model = LanguageOperatorVersion.from_wire(data).to_python()
+        data = Collection(client, endpoint).fetch(str(version))
+        model = parse_response(LanguageOperatorVersion, data, method="GET", path=endpoint.path).to_python()
         lifecycle = {"date_created": model["date_created"]}
         if model["status"] in ("DEPRECATED", "RETIRED"):
             lifecycle.update(operator_version_lifecycle(client, id, version))

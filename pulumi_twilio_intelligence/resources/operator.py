@@ -14,15 +14,15 @@ import jsonschema
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from ..client import Endpoint
+from ..client import OPERATORS, Collection, TwilioClient, operator_versions
 from ..models import LanguageOperator, OperatorRequest, canonical_output_schema
-from ..models.operator import OPERATOR_ID_PATTERN
+from ..models.operator import OPERATOR_ID_PATTERN, OutputFormat
 from ..models.parameters import default_problem
 from ._check import CheckContext
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
-from .args import OperatorContextArgs, OperatorParameterArgs, OutputFormat, TrainingExampleArgs
+from .args import OperatorContextArgs, OperatorParameterArgs, TrainingExampleArgs
 
 PLACEHOLDER = re.compile(r"\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
 _OPENING = re.compile(r"\{\{\s*parameters\b")
@@ -129,10 +129,20 @@ def check_training_examples(ctx: CheckContext) -> list[CheckFailure]:
     return failures
 
 
+def created_at(client: TwilioClient, item: dict[str, Any]) -> str | None:
+    """When Twilio created a custom operator still at version 1 (``dateCreated`` of its version 1:
+    ``GET /v3/ControlPlane/Operators/{id}/Versions/1``; operators carry no date themselves), else
+    ``None``."""
+    if item.get("version") != 1 or item.get("author") != "SELF" or not isinstance(item.get("id"), str):
+        return None
+    created = Collection(client, operator_versions(item["id"])).fetch("1").get("dateCreated")
+    return created if isinstance(created, str) else None
+
+
 OPERATOR = ResourceSpec(
     type_name="Operator",
     title="Operator",
-    endpoint=Endpoint("intelligence", "/v3/ControlPlane/Operators"),
+    endpoint=OPERATORS,
     create_model=OperatorRequest,
     update_model=OperatorRequest,
     response_model=LanguageOperator,
@@ -141,6 +151,7 @@ OPERATOR = ResourceSpec(
     if_match=True,
     normalise=_normalise,
     checks=(check_prompt_parameters, check_output_schema, check_parameter_defaults, check_training_examples),
+    created_at=created_at,
 )
 
 

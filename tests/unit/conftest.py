@@ -1,26 +1,55 @@
-"""Fixtures for driving the providers directly against the in-process emulator."""
+"""Fixtures and helpers for driving the providers and the REST layer against the in-process emulator.
+
+Shared by every unit test: the inputs (``OPERATOR``, ``JSON_OPERATOR``, ``CONVERSATION``), a
+``ManualClock`` behind every emulator (``clock``), fake time for every ``TwilioClient`` (``sleeps``),
+and, where the emulator cannot be made to give an answer, a fake Twilio whose every answer is
+checked against the official OpenAPI documents (:class:`DocumentedFake`).
+"""
 
 from __future__ import annotations
 
+import email.utils
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
+from pulumi_twilio_intelligence.client import Timing, TwilioClient
+from pulumi_twilio_intelligence.config import Settings
+from pulumi_twilio_intelligence.emulator import InProcessEmulator, ManualClock
+from pulumi_twilio_intelligence.emulator.app import SERVICES
+from pulumi_twilio_intelligence.emulator.errors import EmulatorError
 from pulumi_twilio_intelligence.resources import get_operator
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
 
 from ..conftest import CUSTOM_OPERATOR
+from ..emulator.documents import contract_if_available
+from ..emulator.openapi_contract import Exchange
 
 P = TypeVar("P", bound=TwilioProvider)
 MEMORY_STORE_ID = "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7"
+OPERATORS = "https://intelligence.twilio.com/v3/ControlPlane/Operators"
+CONFIGURATIONS = "https://intelligence.twilio.com/v3/ControlPlane/Configurations"
+CONVERSATIONS = "https://conversations.twilio.com/v2/ControlPlane/Configurations"
 
-#: The required fields of a Conversation Configuration (and the resource's identity).
+#: A custom operator's inputs (Python names): TEXT output, one INTEGER parameter the prompt uses.
+OPERATOR: dict[str, Any] = {
+    "display_name": "Adherence",
+    "prompt": "Rate 0-{{parameters.scale}}",
+    "output_format": "TEXT",
+    "parameters": {"scale": {"type": "INTEGER", "default": 5}},
+}
+#: The same with JSON output and its schema.
+JSON_OPERATOR: dict[str, Any] = {
+    **OPERATOR,
+    "output_format": "JSON",
+    "output_schema": {"type": "object", "properties": {"score": {"type": "integer"}}},
+}
+#: The required fields of a Conversation Configuration, and the resource's identity.
 CONVERSATION: dict[str, Any] = {
     "display_name": "Support",
     "description": "Voice line",
@@ -28,6 +57,8 @@ CONVERSATION: dict[str, Any] = {
     "memory_store_id": MEMORY_STORE_ID,
     "__name": "test/dev/ConversationConfiguration/support",
 }
+#: Credentials for fakes (never a real account).
+FAKE_SETTINGS = Settings(account_sid="AC" + "1" * 32, auth_token="test-token-0123")
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +67,50 @@ def _no_twilio_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("TWILIO_"):
             monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The emulator's clock: time moves only when a test (or :func:`sleeps`) moves it."""
+    return ManualClock()
+
+
+@pytest.fixture
+def twilio_emulator_options(clock: ManualClock) -> dict[str, Any]:
+    """Every unit test's emulator: reproducible ids, and the test's ManualClock."""
+    return {"seed": 7, "clock": clock}
+
+
+@dataclass
+class FakeTime:
+    """Time as every TwilioClient sees it during a test: ``sleep`` records the wait and moves the
+    clients' monotonic clock and the emulator's ManualClock by it, instead of sleeping."""
+
+    emulator_clock: ManualClock
+    now: float = 0.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        self.emulator_clock.advance(seconds)
+
+    def clock(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fake_time(monkeypatch: pytest.MonkeyPatch, clock: ManualClock) -> FakeTime:
+    """Replace the timing of every TwilioClient (never ``time.sleep`` itself) with :class:`FakeTime`."""
+    fake = FakeTime(clock)
+    monkeypatch.setattr(TwilioClient, "timing", Timing(sleep=fake.sleep, clock=fake.clock))
+    return fake
+
+
+@pytest.fixture
+def sleeps(fake_time: FakeTime) -> list[float]:
+    """The waits of every TwilioClient in the test (retries and polls), in order; none is slept."""
+    return fake_time.sleeps
 
 
 def to_engine(value: Any, *, reorder: bool = True) -> Any:
@@ -90,10 +165,9 @@ def api(twilio: InProcessEmulator) -> Iterator[httpx.Client]:
         yield http
 
 
-@pytest.fixture
-def ids(twilio: InProcessEmulator, api: httpx.Client) -> Ids:
+def create_ids(twilio: InProcessEmulator, api: httpx.Client) -> Ids:
     """Create the custom operator and look up Twilio's."""
-    created = api.post("https://intelligence.twilio.com/v3/ControlPlane/Operators", json=CUSTOM_OPERATOR)
+    created = api.post(OPERATORS, json=CUSTOM_OPERATOR)
     assert created.status_code == 201, created.text
     settings = twilio.settings()
 
@@ -108,20 +182,119 @@ def ids(twilio: InProcessEmulator, api: httpx.Client) -> Ids:
     )
 
 
+@pytest.fixture
+def ids(twilio: InProcessEmulator, api: httpx.Client) -> Ids:
+    """The custom operator, created, and Twilio's, looked up."""
+    return create_ids(twilio, api)
+
+
 class Recorder(httpx.BaseTransport):
-    """Wraps the emulator's transport and keeps every request (method, path, headers)."""
+    """Wraps the emulator's transport and keeps every request (method, path, headers) and the
+    status of every answer."""
 
     def __init__(self, inner: httpx.BaseTransport) -> None:
         self.inner = inner
         self.requests: list[httpx.Request] = []
+        self.statuses: list[int] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        return self.inner.handle_request(request)
+        response = self.inner.handle_request(request)
+        self.statuses.append(response.status_code)
+        return response
 
     def writes(self) -> list[httpx.Request]:
         """The requests that change something (POST, PUT, PATCH, DELETE)."""
         return [r for r in self.requests if r.method in ("POST", "PUT", "PATCH", "DELETE")]
+
+    def lines(self) -> list[str]:
+        """``"METHOD /path"`` of every request, in order."""
+        return [f"{r.method} {r.url.path}" for r in self.requests]
+
+
+Answer = httpx.Response | Exception
+
+
+class DocumentedFake(httpx.BaseTransport):
+    """A fake Twilio, for answers the emulator cannot be made to give (a given ``Retry-After``, an
+    answer lost after Twilio acted): each request goes to ``answer``, which returns a response or
+    raises (``httpx.ReadTimeout``...), or returns ``None`` to let ``inner`` (the emulator) answer.
+    Every response is checked against the official OpenAPI documents: an undocumented one fails
+    the test (outside CI only when the documents are missing)."""
+
+    def __init__(
+        self,
+        answer: Callable[[httpx.Request], httpx.Response | None],
+        inner: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.answer = answer
+        self.inner = inner
+        self.requests: list[httpx.Request] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        self.requests.append(request)
+        response = self.answer(request)
+        if response is None:
+            if self.inner is None:
+                raise AssertionError(f"no answer for {request.method} {request.url}")
+            return self.inner.handle_request(request)
+        response.request = request
+        response.read()
+        checker = contract_if_available()
+        if checker is not None:
+            checker.check([Exchange.from_httpx(response)])
+        return response
+
+    def lines(self) -> list[str]:
+        """``"METHOD /path"`` of every request, in order."""
+        return [f"{r.method} {r.url.path}" for r in self.requests]
+
+
+def scripted(*answers: Answer) -> Callable[[httpx.Request], httpx.Response | None]:
+    """An ``answer`` for :class:`DocumentedFake`: the given answers in order (an exception is raised),
+    then ``None`` (the emulator answers)."""
+    queue = list(answers)
+
+    def answer(request: httpx.Request) -> httpx.Response | None:
+        if not queue:
+            return None
+        item = queue.pop(0)
+        if isinstance(item, Exception):
+            if isinstance(item, httpx.RequestError):
+                item.request = request
+            raise item
+        return item
+
+    return answer
+
+
+def twilio_error(
+    path: str, status: int, *, retry_after: str | None = None, date: float | None = None, message: str = "Injected"
+) -> httpx.Response:
+    """An error answer as the API serving ``path`` documents it (the emulator's own error body for
+    that API, and on a 429 the headers the API documents), with ``Retry-After`` and ``Date`` if given."""
+    service = next(s for s in SERVICES if path.startswith(s.prefix))
+    headers: dict[str, str] = dict(service.throttle_headers) if status == 429 else {}
+    if retry_after is not None:
+        headers["Retry-After"] = retry_after
+    if date is not None:
+        headers["Date"] = email.utils.formatdate(date, usegmt=True)
+    return httpx.Response(status, json=service.render_error(EmulatorError(status, message)), headers=headers)
+
+
+def fake_client(
+    answer: Callable[[httpx.Request], httpx.Response | None], settings: Settings = FAKE_SETTINGS
+) -> tuple[TwilioClient, DocumentedFake]:
+    """A TwilioClient talking to a :class:`DocumentedFake` only (no emulator behind it)."""
+    transport = DocumentedFake(answer)
+    return TwilioClient(settings, transport=transport), transport
+
+
+def undocumented_client(handler: Callable[[httpx.Request], httpx.Response]) -> TwilioClient:
+    """A TwilioClient over answers the documents do not allow (a status outside the enum, a missing
+    field), to test how the client copes with a Twilio that departs from them: not checked, on purpose."""
+    return TwilioClient(FAKE_SETTINGS, transport=httpx.MockTransport(handler))
 
 
 Factory = Callable[..., Any]

@@ -18,7 +18,7 @@ ALLOWED = {
     "client": {"models", "errors", "config", "_version"},
     "emulator": {"models", "client", "config", "errors"},
     "resources": {"models", "client", "config", "errors"},
-    "testing": {"emulator"},
+    "testing": {"emulator", "config"},
 }
 
 

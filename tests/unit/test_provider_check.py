@@ -20,25 +20,15 @@ from pulumi_twilio_intelligence.resources import (
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
 
 from ..conftest import replace_placeholders
-from .conftest import MEMORY_STORE_ID, Factory, Ids, configure, to_engine
+from .conftest import JSON_OPERATOR, MEMORY_STORE_ID, OPERATOR, Factory, FakeTime, Ids, configure, to_engine
 
-OPERATOR: dict[str, Any] = {
-    "display_name": "Adherence",
-    "prompt": "Rate 0-{{parameters.scale}}",
-    "output_format": "TEXT",
-    "parameters": {"scale": {"type": "INTEGER", "default": 5}},
-}
-JSON_OPERATOR: dict[str, Any] = {
-    **OPERATOR,
-    "output_format": "JSON",
-    "output_schema": {"type": "object", "properties": {"score": {"type": "integer"}}},
-}
 RULE: dict[str, Any] = {
     "operators": [{"id": "{custom}", "version": 1, "parameters": {"scale": 3, "tone": "calm"}}],
     "triggers": [{"on": "COMMUNICATION", "parameters": {"count": 2}}],
     "actions": [{"type": "WEBHOOK", "method": "POST", "url": "https://example.com/hook"}],
 }
 INTELLIGENCE: dict[str, Any] = {"display_name": "support", "rules": [RULE]}
+IDENTITY = "test/dev/IntelligenceConfiguration/support"
 CONVERSATIONS: dict[str, Any] = {
     "display_name": "Support",
     "description": "Voice line",
@@ -240,6 +230,50 @@ def test_unknown_values_do_not_hide_known_mistakes(make_provider: Factory) -> No
     assert [(f.property, f.reason) for f in result.failures] == [("rules[0].triggers[0].on", "is required")]
 
 
+@pytest.mark.parametrize(
+    ("resource", "inputs", "misspelt"),
+    [
+        # the first preview of a rule that references an operator of the same stack: its id is unknown
+        (
+            "intelligence",
+            {
+                **INTELLIGENCE,
+                "rules": [
+                    {
+                        **RULE,
+                        "operators": [{"id": Unknown(), "version": Unknown()}],
+                        "triggers": [{"on": "COMMUNICATION", "paramters": {"count": 2}}],
+                    }
+                ],
+            },
+            "rules[0].triggers[0].paramters",
+        ),
+        (
+            "conversations",
+            {
+                **CONVERSATIONS,
+                "intelligence_configuration_ids": [Unknown()],
+                "channel_settings": {"VOICE": {"capture_rules": [{"from": "*", "to": "*", "metdata": {}}]}},
+            },
+            "channel_settings.VOICE.capture_rules[0].metdata",
+        ),
+        # and when the rest does not validate either
+        (
+            "operator",
+            {**OPERATOR, "display_name": "", "context": {"memory": {"enabeld": True}}},
+            "context.memory.enabeld",
+        ),
+    ],
+)
+def test_misspelt_keys_are_reported_whatever_else_is_unknown_or_invalid(
+    make_provider: Factory, resource: str, inputs: dict[str, Any], misspelt: str
+) -> None:
+    result = make_provider(PROVIDERS[resource]).check({}, inputs)
+    assert (misspelt, "is not a property of this object; check the spelling and nesting") in [
+        (f.property, f.reason) for f in result.failures
+    ]
+
+
 def test_a_version_pinned_to_an_operator_being_updated_is_not_checked_against_the_old_operator(
     make_provider: Factory, ids: Ids
 ) -> None:
@@ -290,11 +324,16 @@ def test_supported_output_schema_features_pass(make_provider: Factory) -> None:
     assert result.failures == []
 
 
-def test_unused_parameters_give_a_warning(make_provider: Factory, capsys: pytest.CaptureFixture[str]) -> None:
-    inputs = {**OPERATOR, "parameters": {**OPERATOR["parameters"], "spare": {"type": "STRING"}}}
+def test_unused_parameters_give_a_warning_naming_the_resource(
+    make_provider: Factory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parameters = {**OPERATOR["parameters"], "spare": {"type": "STRING"}}
+    inputs = {**OPERATOR, "parameters": parameters, "__name": "test/dev/Operator/adherence"}
     result = make_provider(OperatorProvider).check({}, inputs)
     assert result.failures == []
-    assert "warning: Operator parameters spare are declared but the prompt never uses them" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "warning: test/dev/Operator/adherence: Operator parameters spare are declared but the prompt never uses them\n"
+    )
 
 
 # -- operator versions -------------------------------------------------------------------------
@@ -304,11 +343,13 @@ def test_a_deprecated_version_gives_a_warning_naming_operator_version_and_date(
     make_provider: Factory, ids: Ids, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rule = {**RULE, "operators": [{"id": ids.sentiment, "version": 1}]}
-    result = make_provider(IntelligenceConfigurationProvider).check({}, to_engine({**INTELLIGENCE, "rules": [rule]}))
+    inputs = {**INTELLIGENCE, "rules": [rule], "__name": IDENTITY}
+    result = make_provider(IntelligenceConfigurationProvider).check({}, to_engine(inputs))
     assert result.failures == []
-    err = capsys.readouterr().err
-    assert f"warning: rules[0].operators[0]: version 1 of operator 'Sentiment Analysis' ({ids.sentiment})" in err
-    assert "is DEPRECATED and will be retired on 2027-03-01T00:00:00Z" in err
+    assert capsys.readouterr().err == (
+        f"warning: {IDENTITY}: rules[0].operators[0]: version 1 of operator 'Sentiment Analysis' ({ids.sentiment}) "
+        "is DEPRECATED and will be retired on 2027-03-01T00:00:00Z\n"
+    )
 
 
 def test_a_retired_version_fails_naming_operator_and_version(make_provider: Factory, ids: Ids) -> None:
@@ -353,6 +394,42 @@ class _DocumentedVersionFetch(httpx.BaseTransport):
             k: v for k, v in response.json().items() if k not in ("dateDeprecated", "retirementDate", "dateRetired")
         }
         return httpx.Response(response.status_code, json=body, request=request)
+
+
+def test_each_operator_and_version_is_fetched_once_per_check(
+    make_provider: Factory, ids: Ids, twilio: InProcessEmulator
+) -> None:
+    pinned = {"id": ids.custom, "version": 1, "parameters": {"tone": "calm"}}
+    rules = [{**RULE, "operators": [pinned, {"id": ids.next_best}]} for _ in range(5)]
+    provider = make_provider(IntelligenceConfigurationProvider)
+    twilio.reset_counts()
+    assert provider.check({}, to_engine({**INTELLIGENCE, "rules": rules})).failures == []
+    assert twilio.request_counts() == {
+        "GET /v3/ControlPlane/Operators/{id}/Versions/{version}": 1,
+        "GET /v3/ControlPlane/Operators/{id}": 1,
+    }
+    twilio.reset_counts()
+    provider.check({}, to_engine({**INTELLIGENCE, "rules": rules}))  # each check asks again: no stale cache
+    assert sum(twilio.request_counts().values()) == 2
+
+
+def test_an_unreachable_twilio_is_a_warning_after_one_retry(
+    make_provider: Factory, ids: Ids, twilio: InProcessEmulator, capsys: pytest.CaptureFixture[str], fake_time: FakeTime
+) -> None:
+    twilio.faults.update(error_rate=1.0)
+    twilio.reset_counts()
+    rules = [{**RULE, "operators": [{"id": ids.custom, "version": 1, "parameters": {"tone": "calm"}}]}] * 3
+    result = make_provider(IntelligenceConfigurationProvider).check(
+        {}, {**INTELLIGENCE, "rules": rules, "__name": IDENTITY}
+    )
+    assert result.failures == []
+    assert twilio.request_counts() == {"GET /v3/ControlPlane/Operators/{id}/Versions/{version}": 2}  # once, 1 retry
+    assert len(fake_time.sleeps) == 1
+    warnings = capsys.readouterr().err.splitlines()
+    assert [w.split(": could not verify ")[0] for w in warnings] == [f"warning: {IDENTITY}"] * 3
+    assert [w.split("could not verify ")[1].split(":")[0] for w in warnings] == [
+        f"rules[{i}].operators[0]" for i in range(3)
+    ]
 
 
 def test_lifecycle_dates_come_from_the_version_list(

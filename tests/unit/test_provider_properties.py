@@ -1,6 +1,9 @@
 """Property tests (hypothesis): for any valid inputs of the three resources, ``check`` passes,
 ``create`` succeeds, and ``diff`` of the result against the same inputs finds no change; a
-``read`` (refresh) right after finds none either, against the program's inputs or its own."""
+``read`` (refresh) right after finds none either, against the program's inputs or its own.
+
+Deterministic: derandomized, no example database, and every example starts from a reset emulator
+(the operators and configurations it references are created again)."""
 
 from __future__ import annotations
 
@@ -8,10 +11,10 @@ import string
 from typing import Any
 
 import httpx
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pulumi_twilio_intelligence.emulator import InProcessEmulator
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
     IntelligenceConfigurationProvider,
@@ -19,11 +22,13 @@ from pulumi_twilio_intelligence.resources import (
 )
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
 
-from .conftest import MEMORY_STORE_ID, Factory, Ids, to_engine
+from .conftest import CONFIGURATIONS, MEMORY_STORE_ID, Factory, Ids, create_ids, to_engine
 
 EXAMPLES = settings(
     max_examples=40,
     deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 # numbers cross the engine as doubles: integers beyond 2**53 cannot round-trip anywhere
@@ -213,29 +218,38 @@ def assert_no_change_after_create(provider: TwilioProvider, inputs: dict[str, An
         provider.delete(created.id, state)
 
 
-@pytest.fixture
-def intelligence_ids(api: httpx.Client, ids: Ids) -> list[str]:
-    """Two Intelligence Configurations a Conversation Configuration may attach."""
+def fresh_ids(twilio: InProcessEmulator, api: httpx.Client) -> Ids:
+    """Reset the emulator (no object, Operation or Idempotency-Key of an earlier example), then
+    create the custom operator and look up Twilio's again."""
+    twilio.reset()
+    return create_ids(twilio, api)
+
+
+def fresh_intelligence_ids(twilio: InProcessEmulator, api: httpx.Client) -> list[str]:
+    """Reset the emulator and create two Intelligence Configurations a Conversation Configuration may attach."""
+    twilio.reset()
     created = []
     for name in ("first", "second"):
-        response = api.post(
-            "https://intelligence.twilio.com/v3/ControlPlane/Configurations", json={"displayName": name, "rules": []}
-        )
-        created.append(response.json()["id"])
+        response = api.post(CONFIGURATIONS, json={"displayName": name, "rules": []})
+        created.append(response.raise_for_status().json()["id"])
     return created
 
 
 @EXAMPLES
 @given(data=st.data())
-def test_operator_create_then_diff_is_empty(make_provider: Factory, data: st.DataObject) -> None:
+def test_operator_create_then_diff_is_empty(
+    make_provider: Factory, twilio: InProcessEmulator, data: st.DataObject
+) -> None:
+    twilio.reset()
     assert_no_change_after_create(make_provider(OperatorProvider), data.draw(operator_inputs()))
 
 
 @EXAMPLES
 @given(data=st.data())
 def test_intelligence_configuration_create_then_diff_is_empty(
-    make_provider: Factory, ids: Ids, data: st.DataObject
+    make_provider: Factory, twilio: InProcessEmulator, api: httpx.Client, data: st.DataObject
 ) -> None:
+    ids = fresh_ids(twilio, api)
     provider = make_provider(IntelligenceConfigurationProvider)
     assert_no_change_after_create(provider, data.draw(intelligence_inputs(ids)))
 
@@ -243,7 +257,8 @@ def test_intelligence_configuration_create_then_diff_is_empty(
 @EXAMPLES
 @given(data=st.data())
 def test_conversation_configuration_create_then_diff_is_empty(
-    make_provider: Factory, intelligence_ids: list[str], data: st.DataObject
+    make_provider: Factory, twilio: InProcessEmulator, api: httpx.Client, data: st.DataObject
 ) -> None:
+    intelligence_ids = fresh_intelligence_ids(twilio, api)
     provider = make_provider(ConversationConfigurationProvider)
     assert_no_change_after_create(provider, data.draw(conversation_inputs(intelligence_ids)))

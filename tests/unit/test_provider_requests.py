@@ -1,8 +1,10 @@
-"""How the providers send requests: retries (only where safe), Retry-After, timeouts and retry
-budgets from stack config and environment variables; and the lookups that page through lists."""
+"""How the providers send requests: retries (only where safe), Retry-After, timeouts, retry budgets,
+base URLs and credentials from stack config and environment variables; and the lookups that page
+through lists."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,8 +12,20 @@ import httpx
 import pytest
 
 from pulumi_twilio_intelligence.client import use_transport
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
-from pulumi_twilio_intelligence.errors import OperationTimeoutError, TwilioApiError, TwilioError
+from pulumi_twilio_intelligence.config import SOURCES
+from pulumi_twilio_intelligence.emulator import (
+    DEMO_ACCOUNT_SID,
+    DEMO_AUTH_TOKEN,
+    EmulatorProcess,
+    Faults,
+    InProcessEmulator,
+)
+from pulumi_twilio_intelligence.errors import (
+    OperationTimeoutError,
+    TwilioApiError,
+    TwilioConnectionError,
+    TwilioError,
+)
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
     OperatorProvider,
@@ -20,90 +34,81 @@ from pulumi_twilio_intelligence.resources import (
     lookups,
 )
 
-from .conftest import CONVERSATION, Factory, Ids, configure, to_engine
+from .conftest import (
+    CONVERSATION,
+    OPERATOR,
+    OPERATORS,
+    DocumentedFake,
+    Factory,
+    FakeTime,
+    Ids,
+    Recorder,
+    configure,
+    scripted,
+    to_engine,
+    twilio_error,
+)
 
-OPERATOR: dict[str, Any] = {"display_name": "Adherence", "prompt": "Rate it", "output_format": "TEXT"}
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The waits between retries (not slept)."""
-    waits: list[float] = []
-    monkeypatch.setattr("tenacity.nap.time.sleep", waits.append)
-    return waits
-
-
-class Flaky(httpx.BaseTransport):
-    """Answers the first ``failures`` requests itself, then hands over to the emulator."""
-
-    def __init__(self, inner: httpx.BaseTransport, failures: list[httpx.Response | Exception]) -> None:
-        self.inner = inner
-        self.failures = failures
-        self.seen: list[str] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.seen.append(request.method)
-        if self.failures:
-            failure = self.failures.pop(0)
-            if isinstance(failure, Exception):
-                raise failure
-            return failure
-        return self.inner.handle_request(request)
-
-
-def _error(status: int, retry_after: str | None = None) -> httpx.Response:
-    headers = {"Retry-After": retry_after} if retry_after else {}
-    return httpx.Response(
-        status, json={"code": 20000 + status, "message": "no", "httpStatusCode": status}, headers=headers
-    )
+V3 = "/v3/ControlPlane/Operators"
+V2 = "/v2/ControlPlane/Configurations"
 
 
 @pytest.fixture
-def flaky(twilio: InProcessEmulator) -> Iterator[Flaky]:
-    transport = Flaky(twilio.transport, [])
+def fake(twilio: InProcessEmulator) -> Iterator[DocumentedFake]:
+    """The emulator, behind a fake that first gives the answers a test scripts (``fake.answer``)."""
+    transport = DocumentedFake(scripted(), inner=twilio.transport)
     with use_transport(transport):
         yield transport
 
 
 def test_429_and_connection_errors_are_retried_for_a_create_honouring_retry_after(
-    make_provider: Factory, flaky: Flaky, sleeps: list[float]
+    make_provider: Factory, fake: DocumentedFake, sleeps: list[float]
 ) -> None:
-    flaky.failures = [_error(429, "3"), httpx.ConnectError("refused"), _error(429, "1")]
-    created = make_provider(OperatorProvider).create(OPERATOR)
+    fake.answer = scripted(
+        twilio_error(V3, 429, retry_after="3"), httpx.ConnectError("refused"), twilio_error(V3, 429, retry_after="1")
+    )
+    created = make_provider(OperatorProvider).create(to_engine(OPERATOR))
     assert created.outs["version"] == 1
-    assert flaky.seen == ["POST"] * 4
-    assert sleeps[0] == 3.0 and sleeps[2] == 1.0 and 0 <= sleeps[1] <= 20
+    assert fake.lines() == [f"POST {V3}"] * 4
+    assert sleeps[0] == 3.0 and sleeps[2] == 1.0 and 1.0 <= sleeps[1] <= 1.5  # Retry-After, backoff, Retry-After
 
 
 def test_a_5xx_is_not_retried_for_a_create_without_idempotency_key(
-    make_provider: Factory, flaky: Flaky, twilio: InProcessEmulator, sleeps: list[float]
+    make_provider: Factory, fake: DocumentedFake, twilio: InProcessEmulator, sleeps: list[float]
 ) -> None:
-    flaky.failures = [_error(503)]
+    fake.answer = scripted(twilio_error(V3, 503))
     with pytest.raises(TwilioApiError) as err:
-        make_provider(OperatorProvider).create(OPERATOR)
-    assert err.value.status == 503 and "try again later" in str(err.value)
-    assert flaky.seen == ["POST"] and twilio.custom_resources() == {}
+        make_provider(OperatorProvider).create(to_engine(OPERATOR))
+    assert err.value.status == 503
+    assert str(err.value).endswith(
+        "No Operator with these inputs was created since 2025-12-31T23:59:50Z, so Twilio did not create it: "
+        "run `pulumi up` again"
+    )
+    # sent once; then the operators were listed to see whether Twilio had acted all the same
+    assert fake.lines() == [f"POST {V3}", f"GET {V3}"] and twilio.custom_resources() == {}
 
 
 def test_a_5xx_is_retried_for_an_asynchronous_create_protected_by_its_idempotency_key(
-    make_provider: Factory, flaky: Flaky, twilio: InProcessEmulator, sleeps: list[float]
+    make_provider: Factory, fake: DocumentedFake, twilio: InProcessEmulator, sleeps: list[float]
 ) -> None:
-    flaky.failures = [_error(500), _error(502)]
+    fake.answer = scripted(twilio_error(V2, 500), twilio_error(V2, 503))  # v2 error bodies
     created = make_provider(ConversationConfigurationProvider).create(to_engine(CONVERSATION))
-    assert flaky.seen[:3] == ["POST"] * 3
+    posts = [r for r in fake.requests if r.method == "POST"]
+    assert len(posts) == 3 and len({r.headers["Idempotency-Key"] for r in posts}) == 1
     assert twilio.custom_resources() == {"conversation_configuration": 1}
     assert created.outs["version"] == 1
 
 
 def test_5xx_are_retried_for_reads_and_deletes(
-    make_provider: Factory, flaky: Flaky, twilio: InProcessEmulator, sleeps: list[float]
+    make_provider: Factory, fake: DocumentedFake, twilio: InProcessEmulator, sleeps: list[float]
 ) -> None:
     provider = make_provider(OperatorProvider)
-    created = provider.create(OPERATOR)
-    flaky.failures = [_error(500), _error(504)]
+    created = provider.create(to_engine(OPERATOR))
+    fake.answer = scripted(twilio_error(V3, 500), twilio_error(V3, 504))
     assert provider.read(created.id, created.outs).id == created.id
-    flaky.failures = [_error(503)]
+    fake.answer = scripted(twilio_error(V3, 503))
     provider.delete(created.id, created.outs)
+    assert fake.lines()[1:] == [f"GET {V3}/{created.id}"] * 3 + [f"DELETE {V3}/{created.id}"] * 2
     assert twilio.custom_resources() == {}
 
 
@@ -114,15 +119,14 @@ def test_retries_stop_after_twilio_max_retries_from_stack_config(
     provider = make_provider(OperatorProvider, {"twilio:maxRetries": "2"})
     with pytest.raises(TwilioApiError):
         provider.read("intelligence_operator_01aaaaaaaaaaaaaaaaaaaaaaaa", {})
-    assert sum(twilio.request_counts().values()) == 3  # the first try and two retries
+    assert twilio.request_counts() == {"GET /v3/ControlPlane/Operators/{id}": 3}  # the first try and 2 retries
     assert len(sleeps) == 2
 
 
 def test_the_provider_survives_an_emulator_that_fails_a_third_of_its_requests(
     make_provider: Factory, twilio: InProcessEmulator, sleeps: list[float]
 ) -> None:
-    twilio.faults.update(error_rate=0.3)  # 429 (always retried) and 5xx (retried where safe)
-    twilio.faults._random.seed(11)
+    twilio.faults = Faults(error_rate=0.3, seed=11)  # 429 (always retried) and 5xx (retried where safe)
     provider = make_provider(ConversationConfigurationProvider, {"twilio:maxRetries": "8"})
     created = provider.create(to_engine(CONVERSATION))
     updated = provider.update(created.id, created.outs, to_engine({**CONVERSATION, "description": "Changed"}))
@@ -130,57 +134,83 @@ def test_the_provider_survives_an_emulator_that_fails_a_third_of_its_requests(
     provider.delete(created.id, updated.outs)
     twilio.faults.update(error_rate=0.0)
     assert twilio.custom_resources() == {}
-    assert sleeps  # some requests were retried
+    # without faults: 3 requests per create and update (write, poll, fetch), 2 for the delete (write, poll);
+    # each injected error cost one retry
+    assert sum(twilio.request_counts().values()) == 8 + len(sleeps) and sleeps
 
 
-# -- timeouts ----------------------------------------------------------------------------------
+# -- timeouts and where to send requests -------------------------------------------------------
 
 
-def test_http_timeout_comes_from_stack_config_then_environment(
-    make_provider: Factory, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("source", ["config", "env"])
+def test_a_slow_answer_past_the_http_timeout_fails_a_get_is_retried_a_post_is_not(
+    monkeypatch: pytest.MonkeyPatch, fake_time: FakeTime, source: str
 ) -> None:
-    monkeypatch.setenv("TWILIO_HTTP_TIMEOUT", "7")
-    from_env = make_provider(OperatorProvider)
-    assert from_env._client()._client().timeout == httpx.Timeout(7.0)
-    from_config = make_provider(OperatorProvider, {"twilio:httpTimeout": "2.5"})
-    assert from_config._client()._client().timeout == httpx.Timeout(2.5)
-
-
-def test_a_slow_answer_past_the_http_timeout_fails(
-    make_provider: Factory, twilio: InProcessEmulator, sleeps: list[float]
-) -> None:
-    def slow(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("timed out", request=request)
-
-    with use_transport(httpx.MockTransport(slow)):
-        provider = make_provider(OperatorProvider, {"twilio:httpTimeout": "0.1", "twilio:maxRetries": "1"})
-        with pytest.raises(TwilioError, match="ReadTimeout"):
-            provider.create(OPERATOR)  # a POST whose answer was lost is not sent again
-    assert len(sleeps) == 0
+    """Against the emulator server answering every request after 500 ms, with twilio:httpTimeout
+    0.2 s (and the base URLs) from stack config, or from the environment."""
+    with EmulatorProcess(["--latency-ms", "500"]) as server:
+        settings = {"http_timeout": "0.2", "intelligence_base_url": server.url, "conversations_base_url": server.url}
+        config = {"twilio:accountSid": DEMO_ACCOUNT_SID, "twilio:authToken": DEMO_AUTH_TOKEN, "twilio:maxRetries": "1"}
+        for name, value in settings.items():
+            config_key, env_key = SOURCES[name]
+            if source == "config":
+                config[config_key] = value
+                monkeypatch.setenv(env_key, "30" if name == "http_timeout" else "http://127.0.0.1:9")  # config wins
+            else:
+                monkeypatch.setenv(env_key, value)
+        provider = configure(OperatorProvider(), config)
+        with pytest.raises(TwilioConnectionError) as create:
+            provider.create(to_engine(OPERATOR))
+        with pytest.raises(TwilioConnectionError) as read:
+            provider.read("intelligence_operator_01aaaaaaaaaaaaaaaaaaaaaaaa", {})
+        counts = server.admin("GET", "requests").json()
+    assert str(create.value).startswith(f"POST {V3} failed: ReadTimeout")
+    assert "The Operator may have been created all the same, and looking for it failed" in str(create.value)
+    assert str(read.value).startswith(f"GET {V3}/intelligence_operator_01aaaaaaaaaaaaaaaaaaaaaaaa failed: ReadTimeout")
+    # the POST once; the GETs (the list looking for the operator, then the read) twice each
+    assert counts == {f"POST {V3}": 1, f"GET {V3}": 2, f"GET {V3}/{{id}}": 2}
 
 
 @pytest.mark.parametrize("source", ["config", "env"])
 def test_operation_timeout_comes_from_stack_config_or_environment(
-    make_provider: Factory, twilio: InProcessEmulator, monkeypatch: pytest.MonkeyPatch, source: str
+    make_provider: Factory, twilio: InProcessEmulator, monkeypatch: pytest.MonkeyPatch, sleeps: list[float], source: str
 ) -> None:
-    twilio.faults.update(stuck_operations=1.0)
+    twilio.faults.update(stuck_operations=1.0, operation_delay=2)
     config = {}
     if source == "config":
-        config = {"twilio:operationTimeout": "0.3"}
+        config = {"twilio:operationTimeout": "5"}
         monkeypatch.setenv("TWILIO_OPERATION_TIMEOUT", "600")  # stack config wins
     else:
-        monkeypatch.setenv("TWILIO_OPERATION_TIMEOUT", "0.3")
+        monkeypatch.setenv("TWILIO_OPERATION_TIMEOUT", "5")
     provider = make_provider(ConversationConfigurationProvider, config)
     with pytest.raises(OperationTimeoutError) as err:
         provider.create(to_engine(CONVERSATION))
-    assert "still PENDING after 0.3 seconds" in str(err.value)
-    assert "run `pulumi up` again" in str(err.value) and "twilio:operationTimeout" in str(err.value)
+    assert str(err.value) == (
+        f"Operation {err.value.operation_id} was still PENDING after 5 seconds; run `pulumi up` again to resume "
+        "waiting for it, or raise twilio:operationTimeout (TWILIO_OPERATION_TIMEOUT)"
+    )
+    assert sleeps == [2.0, 2.0, 1.0]  # Retry-After 2, never past the deadline
 
 
 def test_a_malformed_number_setting_names_the_config_key_and_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TWILIO_MAX_RETRIES", "many")
     with pytest.raises(TwilioError, match=r"twilio:maxRetries / TWILIO_MAX_RETRIES must be a number"):
         configure(OperatorProvider(), {})
+
+
+API_KEY, API_SECRET = "SK" + "3" * 32, "key-secret-9f8e7d6c5b4a"
+
+
+@pytest.mark.twilio_emulator(api_keys={API_KEY: (API_SECRET, DEMO_ACCOUNT_SID)})
+def test_an_api_key_and_secret_from_the_environment(twilio: InProcessEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWILIO_API_KEY", API_KEY)
+    monkeypatch.setenv("TWILIO_API_SECRET", API_SECRET)
+    recorder = Recorder(twilio.transport)
+    with use_transport(recorder):
+        created = configure(OperatorProvider(), {}).create(to_engine(OPERATOR))
+    assert created.outs["author"] == "SELF"
+    [post] = recorder.requests
+    assert post.headers["Authorization"] == "Basic " + base64.b64encode(f"{API_KEY}:{API_SECRET}".encode()).decode()
 
 
 # -- lookups -----------------------------------------------------------------------------------
@@ -191,19 +221,19 @@ def test_get_operator_pages_through_the_list(
 ) -> None:
     monkeypatch.setattr(lookups, "PAGE_SIZE", 2)
     for name in ("One", "Two", "Three", "Four", "Five"):
-        body = {"displayName": name, "prompt": "p", "outputFormat": "TEXT"}
-        api.post("https://intelligence.twilio.com/v3/ControlPlane/Operators", json=body).raise_for_status()
+        body: dict[str, Any] = {"displayName": name, "prompt": "p", "outputFormat": "TEXT"}
+        api.post(OPERATORS, json=body).raise_for_status()
     twilio.reset_counts()
     found = get_operator(display_name="Five", author="SELF", settings=twilio.settings())
-    assert found.display_name == "Five" and found.author == "SELF" and found.version == 1
+    assert (found.display_name, found.author, found.version) == ("Five", "SELF", 1)
     assert twilio.request_counts() == {"GET /v3/ControlPlane/Operators": 5}  # 9 operators, 2 per page
 
 
 def test_get_operator_by_author_id_and_the_errors(twilio: InProcessEmulator, ids: Ids) -> None:
     settings = twilio.settings()
     sentiment = get_operator(display_name="Sentiment Analysis", author="TWILIO", settings=settings)
-    assert sentiment.id == ids.sentiment and sentiment.output_format == "CLASSIFICATION"
-    assert get_operator(id=ids.custom, settings=settings).parameters["tone"]["required"] is True
+    assert (sentiment.id, sentiment.output_format) == (ids.sentiment, "CLASSIFICATION")
+    assert get_operator(id=ids.custom, settings=settings).parameters["tone"] == {"type": "STRING", "required": True}
     with pytest.raises(TwilioError, match=r"no Language Operator matches display_name='Nope'"):
         get_operator(display_name="Nope", settings=settings)
     with pytest.raises(TwilioError, match=r"4 operators match author='TWILIO' \(.*\); pass author= or id="):
@@ -214,9 +244,13 @@ def test_get_operator_version_gives_the_lifecycle(twilio: InProcessEmulator, ids
     settings = twilio.settings()
     deprecated = get_operator_version(ids.sentiment, 1, settings=settings)
     assert (deprecated.status, deprecated.version) == ("DEPRECATED", 1)
-    assert deprecated.retirement_date == "2027-03-01T00:00:00Z" and deprecated.date_deprecated
+    assert (deprecated.retirement_date, deprecated.date_deprecated) == ("2027-03-01T00:00:00Z", "2026-03-01T00:00:00Z")
     retired = get_operator_version(ids.summary, 1, settings=settings)
-    assert retired.status == "RETIRED" and retired.date_retired and retired.display_name == "Summary"
+    assert (retired.status, retired.date_retired, retired.display_name) == (
+        "RETIRED",
+        "2026-06-01T00:00:00Z",
+        "Summary",
+    )
     with pytest.raises(TwilioApiError) as err:
         get_operator_version(ids.custom, 9, settings=settings)
     assert err.value.not_found

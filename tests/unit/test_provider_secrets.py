@@ -20,7 +20,8 @@ from pulumi_twilio_intelligence.resources import (
     OperatorProvider,
 )
 
-from .conftest import CONVERSATION, configure, to_engine
+from .conftest import CONVERSATION, DocumentedFake, configure, to_engine, twilio_error
+from .conftest import OPERATOR as BASE_OPERATOR
 
 ACCOUNT = "AC" + "7" * 32
 TOKEN = "tok-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -30,11 +31,11 @@ BASIC = base64.b64encode(f"{ACCOUNT}:{TOKEN}".encode()).decode()
 BASIC_KEY = base64.b64encode(f"{API_KEY}:{API_SECRET}".encode()).decode()
 SECRETS = (TOKEN, API_SECRET, BASIC, BASIC_KEY)
 
+#: With an unused parameter: a warning to look at.
 OPERATOR: dict[str, Any] = {
-    "display_name": "Adherence",
-    "prompt": "Rate 0-{{parameters.scale}}",
-    "output_format": "TEXT",
-    "parameters": {"scale": {"type": "INTEGER", "default": 5}, "spare": {"type": "STRING"}},
+    **BASE_OPERATOR,
+    "parameters": {**BASE_OPERATOR["parameters"], "spare": {"type": "STRING"}},
+    "__name": "test/dev/Operator/adherence",
 }
 CONFIG = {"twilio:accountSid": ACCOUNT, "twilio:authToken": TOKEN}
 
@@ -67,23 +68,20 @@ def test_a_whole_lifecycle_leaves_no_credential_in_outputs_logs_or_the_pickled_p
         # the provider as Pulumi pickles it into the state, after it has been configured and used
         seen.append(base64.b64decode(serialize_provider(provider)))
     captured = capsys.readouterr()
-    assert "warning: Operator parameters spare" in captured.err  # there were diagnostics to look at
+    assert "warning: test/dev/Operator/adherence: Operator parameters spare" in captured.err  # diagnostics to check
     _assert_clean(*seen, caplog.text, captured.out, captured.err)
 
 
 def test_errors_and_warnings_are_scrubbed_even_when_twilio_echoes_the_credentials(
-    account: InProcessEmulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    account: InProcessEmulator, capsys: pytest.CaptureFixture[str], sleeps: list[float]
 ) -> None:
-    monkeypatch.setattr("tenacity.nap.time.sleep", lambda _s: None)
-
     def echo(request: httpx.Request) -> httpx.Response:
         auth = request.headers["Authorization"]
         password = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")[2]
-        body = {"code": 20500, "message": f"cannot serve {auth} (password {password})", "httpStatusCode": 500}
-        return httpx.Response(500, json=body)
+        return twilio_error(request.url.path, 500, message=f"cannot serve {auth} (password {password})")
 
     messages: list[str] = []
-    with use_transport(httpx.MockTransport(echo)):
+    with use_transport(DocumentedFake(echo)):
         for config in (CONFIG, {"twilio:apiKey": API_KEY, "twilio:apiSecret": API_SECRET}):
             provider = configure(IntelligenceConfigurationProvider(), {**config, "twilio:maxRetries": "1"})
             rules = [{"operators": [{"id": "intelligence_operator_01aaaaaaaaaaaaaaaaaaaaaaaa"}], "actions": []}]
@@ -92,7 +90,7 @@ def test_errors_and_warnings_are_scrubbed_even_when_twilio_echoes_the_credential
             for method, args in ((provider.create, (inputs,)), (provider.read, ("x", {}))):
                 with pytest.raises(TwilioError) as err:
                     method(*args)
-                messages += [str(err.value), repr(err.value), str(err.value.details)]
+                messages += [str(err.value), repr(err.value), str(getattr(err.value, "details", ""))]
     err_text = capsys.readouterr().err
     assert "could not verify rules[0].operators[0]" in err_text and "***" in err_text
     assert all("***" in m for m in messages[::3])

@@ -1,51 +1,81 @@
-"""The REST layer (client/) against the in-process emulator: CRUD, pagination, errors, retries."""
+"""The REST layer (client/) against the in-process emulator: CRUD, pagination, errors, retries,
+their timing, and the settings that drive them."""
 
 from __future__ import annotations
+
+import base64
+import email.utils
 
 import httpx
 import pytest
 
-from pulumi_twilio_intelligence.client import Collection, Endpoint, TwilioClient, parse_retry_after
+from pulumi_twilio_intelligence.client import (
+    CONVERSATION_CONFIGURATIONS,
+    INTELLIGENCE_CONFIGURATIONS,
+    OPERATORS,
+    Collection,
+    TwilioClient,
+    parse_retry_after,
+)
 from pulumi_twilio_intelligence.config import Settings
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
-from pulumi_twilio_intelligence.errors import ConfigurationError, TwilioApiError, TwilioError
+from pulumi_twilio_intelligence.emulator import Faults, InProcessEmulator
+from pulumi_twilio_intelligence.errors import (
+    ConfigurationError,
+    TwilioApiError,
+    TwilioConnectionError,
+    UnexpectedResponseError,
+)
+from pulumi_twilio_intelligence.models import ConversationConfigurationCreate, OperatorRequest
 
-OPERATORS = Endpoint("intelligence", "/v3/ControlPlane/Operators")
-CONFIGURATIONS = Endpoint("intelligence", "/v3/ControlPlane/Configurations")
-CONVERSATIONS = Endpoint("conversations", "/v2/ControlPlane/Configurations", asynchronous=True)
+from .conftest import (
+    CONVERSATION,
+    FAKE_SETTINGS,
+    JSON_OPERATOR,
+    DocumentedFake,
+    FakeTime,
+    Recorder,
+    fake_client,
+    scripted,
+    twilio_error,
+    undocumented_client,
+)
+from .conftest import (
+    OPERATORS as OPERATORS_URL,
+)
 
-OPERATOR = {
-    "displayName": "Adherence",
-    "prompt": "Rate 0-{{parameters.scale}}",
-    "outputFormat": "JSON",
-    "outputSchema": {"type": "object", "properties": {"score": {"type": "integer"}}},
-    "parameters": {"scale": {"type": "INTEGER", "default": 5}},
-}
+OPERATOR = OperatorRequest.from_python(JSON_OPERATOR).to_wire()
+CONFIGURATION = ConversationConfigurationCreate.from_python(
+    {k: v for k, v in CONVERSATION.items() if k != "__name"}
+).to_wire()
+PATH = "/v3/ControlPlane/Operators"
+KEY = "01890a5d-aa0f-7c80-b8e6-0242ac140004"
 
 
 def test_operator_crud_round_trip(client: TwilioClient) -> None:
     ops = Collection(client, OPERATORS)
     created = ops.create(OPERATOR).resource
-    assert created is not None
     assert created["version"] == 1 and created["author"] == "SELF"
-    assert created["outputSchema"]["additionalProperties"] is False
-    assert created["outputSchema"]["required"] == ["score"]
+    assert created["outputSchema"] == {
+        "type": "object",
+        "properties": {"score": {"type": "integer"}},
+        "additionalProperties": False,
+        "required": ["score"],
+    }
     updated = ops.update(created["id"], {**OPERATOR, "prompt": "Rate 0-{{parameters.scale}} strictly"}, if_match="1")
-    assert updated.resource is not None and updated.resource["version"] == 2
-    assert ops.fetch(created["id"])["prompt"].endswith("strictly")
-    ops.delete(created["id"])
+    assert updated.resource["version"] == 2
+    assert ops.fetch(created["id"])["prompt"] == "Rate 0-{{parameters.scale}} strictly"
+    assert ops.delete(created["id"]) is None
     with pytest.raises(TwilioApiError) as err:
         ops.fetch(created["id"])
-    assert err.value.not_found and err.value.code == 20404
+    assert (err.value.status, err.value.code) == (404, 20404)
 
 
 def test_if_match_mismatch_is_412(client: TwilioClient) -> None:
     ops = Collection(client, OPERATORS)
     created = ops.create(OPERATOR).resource
-    assert created is not None
     with pytest.raises(TwilioApiError) as err:
         ops.update(created["id"], OPERATOR, if_match="7")
-    assert err.value.status == 412
+    assert (err.value.status, err.value.code) == (412, 20412)
 
 
 def test_pagination_follows_next_token(client: TwilioClient, twilio: InProcessEmulator) -> None:
@@ -58,141 +88,224 @@ def test_pagination_follows_next_token(client: TwilioClient, twilio: InProcessEm
     assert twilio.request_counts()["GET /v3/ControlPlane/Operators"] == 4  # ceil(11 / 3) pages
 
 
-def test_async_create_waits_for_the_operation(client: TwilioClient, twilio: InProcessEmulator) -> None:
-    twilio.faults.update(operation_delay=0.3)
-    conv = Collection(client, CONVERSATIONS)
-    body = {
-        "displayName": "Support",
-        "description": "d",
-        "conversationGroupingType": "GROUP_BY_PROFILE",
-        "memoryStoreId": "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7",
-    }
-    result = conv.create(body, idempotency_key="01890a5d-aa0f-7c80-b8e6-0242ac140004")
+def test_async_create_waits_for_the_operation_and_a_key_replays_it(
+    client: TwilioClient, twilio: InProcessEmulator, fake_time: FakeTime
+) -> None:
+    twilio.faults.update(operation_delay=3)
+    conv = Collection(client, CONVERSATION_CONFIGURATIONS)
+    result = conv.create(CONFIGURATION, idempotency_key=KEY)
     assert result.operation is not None and result.operation.status == "COMPLETED"
-    assert result.resource is not None and result.resource["memoryExtractionEnabled"] is False
-    assert result.resource["version"] == 1
+    assert result.resource["memoryExtractionEnabled"] is False and result.resource["version"] == 1
+    assert fake_time.sleeps == [3.0]
     # the same key and body replays the original operation instead of creating a second configuration
-    again = conv.create(body, idempotency_key="01890a5d-aa0f-7c80-b8e6-0242ac140004")
+    again = conv.create(CONFIGURATION, idempotency_key=KEY)
     assert again.operation is not None and again.operation.operation_id == result.operation.operation_id
-    assert len(list(conv.list())) == 1
+    assert [c["id"] for c in conv.list()] == [result.resource["id"]]
 
 
 def test_errors_carry_status_code_message_and_more_info(client: TwilioClient) -> None:
-    configs = Collection(client, CONFIGURATIONS)
     with pytest.raises(TwilioApiError) as err:
-        configs.create({"displayName": "", "rules": []})
+        Collection(client, INTELLIGENCE_CONFIGURATIONS).create({"displayName": "", "rules": []})
     error = err.value
-    assert error.status == 400 and error.code == 20001
-    assert "displayName" in error.message
+    assert (error.status, error.code) == (400, 20001)
+    assert error.message == "Invalid parameter 'displayName': String should have at least 1 character"
     assert error.more_info == "https://www.twilio.com/docs/errors/20001"
-    assert "POST /v3/ControlPlane/Configurations failed with HTTP 400" in str(error)
+    assert str(error).startswith("POST /v3/ControlPlane/Configurations failed with HTTP 400, Twilio error 20001")
 
 
-def test_429_is_retried_honouring_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    waits: list[float] = []
-    monkeypatch.setattr("tenacity.nap.time.sleep", waits.append)
-    answers = iter(
-        [
-            httpx.Response(
-                429, json={"code": 20429, "message": "slow down", "httpStatusCode": 429}, headers={"Retry-After": "2"}
-            ),
-            httpx.Response(
-                429, json={"code": 20429, "message": "slow down", "httpStatusCode": 429}, headers={"Retry-After": "7"}
-            ),
-            httpx.Response(201, json={"id": "intelligence_operator_01"}),
-        ]
+# -- retries and their timing ------------------------------------------------------------------
+
+
+def test_retry_after_in_seconds_and_as_a_date_read_against_twilios_clock(fake_time: FakeTime) -> None:
+    twilio_now = 1_900_000_000.0  # 2030: far from the local clock, which must not matter
+    in_30_s = email.utils.formatdate(twilio_now + 30, usegmt=True)
+    client, fake = fake_client(
+        scripted(
+            twilio_error(PATH, 429, retry_after="2"),
+            twilio_error(PATH, 429, retry_after=in_30_s, date=twilio_now),
+            httpx.Response(200, json={"items": [], "meta": {"key": "items", "pageSize": 0}}),
+        )
     )
-    client = TwilioClient(
-        Settings(account_sid="AC" + "1" * 32, auth_token="test-token"),
-        transport=httpx.MockTransport(lambda request: next(answers)),
+    assert list(Collection(client, OPERATORS).list()) == []
+    assert fake_time.sleeps == [2.0, 30.0]
+    assert fake.lines() == [f"GET {PATH}"] * 3
+
+
+def test_retry_after_is_capped_at_60_seconds(twilio: InProcessEmulator, fake_time: FakeTime) -> None:
+    transport = DocumentedFake(scripted(twilio_error(PATH, 429, retry_after="3600")), inner=twilio.transport)
+    TwilioClient(twilio.settings(), transport=transport).request("POST", OPERATORS_URL, json=OPERATOR)
+    assert fake_time.sleeps == [60.0]
+
+
+def test_without_retry_after_the_backoff_doubles_from_half_a_second_up_to_20_seconds(fake_time: FakeTime) -> None:
+    answers = [twilio_error(PATH, 500) for _ in range(8)]
+    client, fake = fake_client(
+        scripted(*answers, httpx.Response(200, json={"items": [], "meta": {"key": "items", "pageSize": 0}})),
+        Settings(account_sid="AC" + "1" * 32, auth_token="test-token-0123", max_retries=8),
     )
-    response = client.request("POST", "https://intelligence.twilio.com/v3/ControlPlane/Operators", json={})
-    assert response.status_code == 201
-    assert waits == [2.0, 7.0]
+    client.get_json(OPERATORS_URL)
+    assert len(fake.requests) == 9
+    for wait, base in zip(fake_time.sleeps, (0.5, 1, 2, 4, 8, 16, 20, 20), strict=True):
+        assert base <= wait <= base + 0.5  # plus up to 0.5 s of jitter
 
 
-def test_retries_run_out_and_raise_the_last_error(twilio: InProcessEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tenacity.nap.time.sleep", lambda _s: None)
-    twilio.faults.update(error_rate=1.0)
-    client = TwilioClient(twilio.settings(max_retries=3))
+def test_a_get_is_retried_on_429_and_5xx_until_the_budget_runs_out(
+    twilio: InProcessEmulator, fake_time: FakeTime
+) -> None:
+    twilio.faults = Faults(error_rate=1.0, seed=3)
+    recorder = Recorder(twilio.transport)
+    client = TwilioClient(twilio.settings(max_retries=3), transport=recorder)
     with pytest.raises(TwilioApiError) as err:
-        Collection(client, OPERATORS).list().__next__()
-    assert err.value.status in (429, 500)
-    assert twilio.request_counts()["GET /v3/ControlPlane/Operators"] == 4  # a GET is retried on both
+        next(Collection(client, OPERATORS).list())
+    assert recorder.statuses == [429, 500, 429, 500]  # seeded
+    assert (err.value.status, err.value.message) == (500, "Injected fault: HTTP 500")
+    assert twilio.request_counts() == {"GET /v3/ControlPlane/Operators": 4}
+    # the 429s' Retry-After (1 s), and the backoff of the second attempt after the 500
+    assert fake_time.sleeps[0] == 1.0 and fake_time.sleeps[2] == 1.0
+    assert 1.0 <= fake_time.sleeps[1] <= 1.5
 
 
-def test_post_is_not_retried_after_a_500(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(request.method)
-        return httpx.Response(500, json={"code": 20500, "message": "boom", "httpStatusCode": 500})
-
-    monkeypatch.setattr("tenacity.nap.time.sleep", lambda _s: None)
-    client = TwilioClient(
-        Settings(account_sid="AC" + "1" * 32, auth_token="test-token"), transport=httpx.MockTransport(handler)
-    )
+def test_a_post_is_not_retried_after_a_5xx_but_a_get_is(fake_time: FakeTime) -> None:
+    client, fake = fake_client(lambda _request: twilio_error(PATH, 500))
     with pytest.raises(TwilioApiError):
-        client.request("POST", "https://intelligence.twilio.com/v3/ControlPlane/Operators", json={})
-    assert calls == ["POST"]  # Twilio may have acted: never sent twice
-    calls.clear()
+        client.request("POST", OPERATORS_URL, json=OPERATOR)
+    assert fake.lines() == [f"POST {PATH}"]  # Twilio may have acted: never sent twice
     with pytest.raises(TwilioApiError):
-        client.request("GET", "https://intelligence.twilio.com/v3/ControlPlane/Operators")
-    assert calls == ["GET"] * 6  # the first try and max_retries=5 retries
+        client.request("GET", OPERATORS_URL)
+    assert fake.lines()[1:] == [f"GET {PATH}"] * 6  # the first try and max_retries=5 retries
+
+
+@pytest.mark.parametrize(
+    ("method", "headers", "sent"),
+    [
+        ("GET", {}, 2),  # a lost answer to a read: read again
+        ("POST", {"Idempotency-Key": KEY}, 2),  # the key makes sending it again safe
+        ("POST", {}, 1),  # Twilio may have acted: never sent twice
+    ],
+)
+def test_a_lost_answer_is_retried_only_where_repeating_is_safe(
+    twilio: InProcessEmulator, fake_time: FakeTime, method: str, headers: dict[str, str], sent: int
+) -> None:
+    transport = DocumentedFake(scripted(httpx.ReadTimeout("timed out")), inner=twilio.transport)
+    client = TwilioClient(twilio.settings(), transport=transport)
+    url = "https://conversations.twilio.com/v2/ControlPlane/Configurations"
+    body = CONFIGURATION if method == "POST" else None
+    if sent == 2:
+        assert client.request(method, url, json=body, headers=headers).is_success
+    else:
+        with pytest.raises(TwilioConnectionError) as err:
+            client.request(method, url, json=body, headers=headers)
+        assert err.value.may_have_reached_twilio is True
+        assert str(err.value) == "POST /v2/ControlPlane/Configurations failed: ReadTimeout: timed out"
+    assert len(transport.requests) == sent
+
+
+def test_a_connection_never_made_is_retried_even_for_a_post(twilio: InProcessEmulator, fake_time: FakeTime) -> None:
+    transport = DocumentedFake(scripted(httpx.ConnectError("refused")), inner=twilio.transport)
+    client = TwilioClient(twilio.settings(), transport=transport)
+    assert client.request("POST", OPERATORS_URL, json=OPERATOR).status_code == 201
+    assert len(transport.requests) == 2 and len(fake_time.sleeps) == 1
+    assert twilio.custom_resources() == {"operator": 1}
+
+
+def test_connection_errors_after_the_retries_say_twilio_did_not_act(fake_time: FakeTime) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    client = undocumented_client(refuse)
+    with pytest.raises(TwilioConnectionError) as err:
+        client.request("POST", OPERATORS_URL, json={})
+    assert err.value.may_have_reached_twilio is False
+    assert (err.value.method, err.value.path) == ("POST", PATH)
+    assert len(fake_time.sleeps) == 5
+
+
+# -- errors and credentials --------------------------------------------------------------------
 
 
 def test_credentials_never_appear_in_errors() -> None:
-    secret = "s3cr3t-token-value"
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(400, json={"code": 20001, "message": f"echo {secret}", "httpStatusCode": 400})
-
-    client = TwilioClient(
-        Settings(account_sid="AC" + "1" * 32, auth_token=secret), transport=httpx.MockTransport(handler)
-    )
+    secret = FAKE_SETTINGS.auth_token or ""
+    client, _ = fake_client(lambda _request: twilio_error(PATH, 400, message=f"echo {secret}"))
     with pytest.raises(TwilioApiError) as err:
-        client.request("GET", "https://intelligence.twilio.com/v3/ControlPlane/Operators")
-    assert secret not in str(err.value) and "***" in str(err.value)
+        client.request("GET", OPERATORS_URL)
+    assert str(err.value).startswith(
+        "GET /v3/ControlPlane/Operators failed with HTTP 400, Twilio error 20001: echo ***"
+    )
     assert secret not in repr(client.settings)
+
+
+def test_a_secret_is_scrubbed_before_a_long_body_is_cut() -> None:
+    secret = FAKE_SETTINGS.auth_token or ""
+    basic = base64.b64encode(f"{FAKE_SETTINGS.account_sid}:{secret}".encode()).decode()
+    page = "x" * 190 + basic + " proxy error page"  # the Basic value crosses the 200-character cut
+    client = undocumented_client(lambda _request: httpx.Response(502, text=page))  # a proxy's answer
+    with pytest.raises(TwilioApiError) as err:
+        client.request("POST", OPERATORS_URL, json={})
+    assert err.value.message == "Bad Gateway: " + ("x" * 190 + "*** proxy error page")[:200]
+    assert basic[:10] not in str(err.value)
+
+
+def test_a_success_that_is_not_json_is_a_twilio_error(fake_time: FakeTime) -> None:
+    client = undocumented_client(lambda _request: httpx.Response(200, text="<html>maintenance</html>"))
+    with pytest.raises(UnexpectedResponseError, match=r"^GET /v3/ControlPlane/Operators/x answered HTTP 200 with a"):
+        Collection(client, OPERATORS).fetch("x")
 
 
 def test_missing_credentials_name_the_settings() -> None:
     client = TwilioClient(Settings())
     with pytest.raises(ConfigurationError, match="twilio:apiKey"):
-        client.request("GET", "https://intelligence.twilio.com/v3/ControlPlane/Operators")
+        client.request("GET", OPERATORS_URL)
 
 
-def test_connection_errors_become_twilio_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tenacity.nap.time.sleep", lambda _s: None)
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
-
-    client = TwilioClient(
-        Settings(account_sid="AC" + "1" * 32, auth_token="test-token", max_retries=1),
-        transport=httpx.MockTransport(handler),
-    )
-    with pytest.raises(TwilioError, match="ConnectError"):
-        client.request("POST", "https://intelligence.twilio.com/v3/ControlPlane/Operators", json={})
-
-
-@pytest.mark.parametrize(("header", "seconds"), [("5", 5.0), ("0", 0.0), (None, None), ("soon", None)])
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("5", 5.0), ("0", 0.0), (None, None), ("soon", None), ("Wed, 01 Jan 2031 00:00:10 GMT", 10.0)],
+)
 def test_parse_retry_after(header: str | None, seconds: float | None) -> None:
-    assert parse_retry_after(header) == seconds
+    now = email.utils.parsedate_to_datetime("Wed, 01 Jan 2031 00:00:00 GMT").timestamp()
+    assert parse_retry_after(header, now=now) == seconds
+
+
+# -- settings ----------------------------------------------------------------------------------
 
 
 def test_settings_read_config_before_environment() -> None:
     settings = Settings.load(
-        {"twilio:accountSid": "AC" + "a" * 32, "twilio:operationTimeout": "12"},
+        {
+            "twilio:accountSid": "AC" + "a" * 32,
+            "twilio:operationTimeout": "12",
+            "twilio:conversationsBaseUrl": "http://127.0.0.1:8/",
+        },
         env={
             "TWILIO_ACCOUNT_SID": "AC" + "b" * 32,
             "TWILIO_AUTH_TOKEN": "tok",
             "TWILIO_INTELLIGENCE_BASE_URL": "http://127.0.0.1:9/",
+            "TWILIO_CONVERSATIONS_BASE_URL": "http://127.0.0.1:10",
+            "TWILIO_API_KEY": "SK" + "c" * 32,
+            "TWILIO_API_SECRET": "key-secret",
         },
     )
-    assert settings.account_sid == "AC" + "a" * 32
-    assert settings.auth_token == "tok"
+    assert (settings.account_sid, settings.auth_token) == ("AC" + "a" * 32, "tok")
     assert settings.operation_timeout == 12.0
     assert settings.intelligence_base_url == "http://127.0.0.1:9"
-    with pytest.raises(ConfigurationError, match="twilio:httpTimeout"):
-        Settings.load({"twilio:httpTimeout": "soon"}, env={})
+    assert settings.conversations_base_url == "http://127.0.0.1:8"
+    assert settings.credentials() == ("SK" + "c" * 32, "key-secret")  # an API key is preferred
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("twilio:httpTimeout", "soon", "twilio:httpTimeout / TWILIO_HTTP_TIMEOUT must be a number, got 'soon'"),
+        ("twilio:httpTimeout", "0", "twilio:httpTimeout / TWILIO_HTTP_TIMEOUT must be a number of seconds above 0"),
+        ("twilio:operationTimeout", "0", "twilio:operationTimeout / TWILIO_OPERATION_TIMEOUT must be a number of"),
+        ("twilio:maxRetries", "-1", "twilio:maxRetries / TWILIO_MAX_RETRIES must not be negative, got '-1'"),
+    ],
+)
+def test_malformed_number_settings_are_refused(key: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigurationError) as err:
+        Settings.load({key: value}, env={})
+    assert str(err.value).startswith(message)
+
+
+def test_zero_retries_is_allowed() -> None:
+    assert Settings.load({"twilio:maxRetries": "0"}, env={}).max_retries == 0

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...errors import error_docs_url
 from ..errors import EmulatorError
-
-MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
 
 
 def render_error(error: EmulatorError) -> dict[str, Any]:
@@ -14,6 +13,6 @@ def render_error(error: EmulatorError) -> dict[str, Any]:
     return {
         "code": error.code,
         "message": error.message,
-        "more_info": MORE_INFO.format(code=error.code),
+        "more_info": error_docs_url(error.code),
         "status": error.status,
     }

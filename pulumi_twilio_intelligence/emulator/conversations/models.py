@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...errors import error_docs_url
 from ...models import (
     ConversationConfigurationCreate,
     ConversationConfigurationPatch,
@@ -37,7 +38,6 @@ OPERATION = "operation"
 PENDING = "pending_operation"
 IDEMPOTENCY = "idempotency_key"
 IDEMPOTENCY_TTL = 24 * 3600.0
-PROBLEM_TYPE = "https://www.twilio.com/docs/errors/{code}"
 
 
 @dataclass(frozen=True)
@@ -327,7 +327,7 @@ def _ordered(doc: dict[str, Any]) -> dict[str, Any]:
 
 def _problem(status: int, title: str, detail: str, code: int | None = None) -> dict[str, Any]:
     return {
-        "type": PROBLEM_TYPE.format(code=code or 20000 + status),
+        "type": error_docs_url(code or 20000 + status),
         "title": title,
         "status": status,
         "detail": detail,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...errors import error_docs_url
 from ..errors import EmulatorError
-
-MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
 
 
 def render_error(error: EmulatorError) -> dict[str, Any]:
     """The JSON body Twilio's Intelligence v3 API gives for ``error``."""
-    params = {"twilioErrorCodeUrl": MORE_INFO.format(code=error.code)}
+    params = {"twilioErrorCodeUrl": error_docs_url(error.code)}
     if error.field:
         params["field"] = error.field
     return {
