@@ -9,9 +9,11 @@ import pytest
 
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, ManualClock
 from tests.emulator.helpers import (
+    CONVERSATION_CONFIGURATION,
     INTELLIGENCE_CONFIGURATION,
     INTELLIGENCE_CONFIGURATIONS,
     OPERATOR,
+    accepted,
     call,
     create_conversation,
     create_intelligence,
@@ -96,7 +98,8 @@ def test_update_with_the_same_rule_id_twice_is_400(twilio_http, operator):
 def test_delete_then_gone(twilio_http):
     created = create_intelligence(twilio_http)
     assert expect(call(twilio_http, "DELETE", INTELLIGENCE_CONFIGURATION, id=created["id"]), 204) is None
-    expect(call(twilio_http, "GET", INTELLIGENCE_CONFIGURATION, id=created["id"]), 404)
+    for method in ("GET", "DELETE"):
+        expect(call(twilio_http, method, INTELLIGENCE_CONFIGURATION, id=created["id"]), 404)
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
@@ -254,3 +257,6 @@ def test_deleting_a_configuration_attached_to_a_conversation_configuration_is_40
     assert conversation_id in error["message"]
     assert response.headers["X-Conflicting-Resource-Id"] == conversation_id
     expect(call(twilio_http, "GET", INTELLIGENCE_CONFIGURATION, id=config["id"]), 200)
+    detach = {"intelligenceConfigurationIds": []}  # Operations complete at once here (no delay)
+    accepted(call(twilio_http, "PATCH", CONVERSATION_CONFIGURATION, id=conversation_id, json=detach))
+    expect(call(twilio_http, "DELETE", INTELLIGENCE_CONFIGURATION, id=config["id"]), 204)
