@@ -231,6 +231,7 @@ def test_list_pages_with_page_size_and_next_token(twilio_http):
         params = {"pageSize": 2, **({"pageToken": token} if token else {})}
         page = expect(call(twilio_http, "GET", OPERATORS, params=params), 200)
         pages += 1
+        assert pages <= 10, "the pages never end"
         assert page["meta"]["key"] == "items"
         assert page["meta"]["pageSize"] == len(page["items"]) <= 2
         seen += [op["id"] for op in page["items"]]
