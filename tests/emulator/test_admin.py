@@ -38,9 +38,9 @@ def with_faults(**settings):
 
 
 @pytest.fixture
-def twilio_emulator_options(request):
-    """Seeded ids, a fresh ManualClock, and fresh Faults (``with_faults``) for each test."""
-    return {"seed": 7, "clock": ManualClock(), "faults": Faults(**getattr(request, "param", {}))}
+def twilio_emulator_options(request, twilio_emulator_options):
+    """The suite's options, with a fresh ManualClock and fresh Faults (``with_faults``) for each test."""
+    return {**twilio_emulator_options, "clock": ManualClock(), "faults": Faults(**getattr(request, "param", {}))}
 
 
 def admin(http, method, path, json=None):

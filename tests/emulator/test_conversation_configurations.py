@@ -36,9 +36,9 @@ SMS = {"statusTimeouts": {"inactive": 10, "closed": 15}}
 
 
 @pytest.fixture
-def twilio_emulator_options():
+def twilio_emulator_options(twilio_emulator_options):
     """Every test gets its own clock; Operations stay PENDING for DELAY seconds of it."""
-    return {"clock": ManualClock(), "faults": Faults(operation_delay=DELAY)}
+    return {**twilio_emulator_options, "clock": ManualClock(), "faults": Faults(operation_delay=DELAY)}
 
 
 @pytest.fixture

@@ -32,6 +32,12 @@ KNOWLEDGE = "know_knowledgebase_01kcgy1ew0e9x8re6jq542zt8b:know_knowledge_01kcgy
 
 
 @pytest.fixture
+def twilio_emulator_options(twilio_emulator_options):
+    """Every test gets its own clock (a fresh object: a test moves it)."""
+    return {**twilio_emulator_options, "clock": ManualClock()}
+
+
+@pytest.fixture
 def operator(twilio_http):
     """A custom operator with an INTEGER parameter ``scale``."""
     return create_operator(twilio_http)
@@ -62,7 +68,6 @@ def test_create_with_no_rules_is_allowed(twilio_http):
     assert create_intelligence(twilio_http)["rules"] == []
 
 
-@pytest.mark.twilio_emulator(clock=ManualClock())
 def test_update_keeps_rule_ids_sent_adds_new_ones_removes_the_rest(twilio_emulator, twilio_http, operator):
     ref = {"id": operator["id"]}
     created = create_intelligence(twilio_http, rule(ref), rule(ref), rule(ref))

@@ -78,17 +78,17 @@ def test_stuck_operations_from_flags():
 
 
 def test_operation_delay_from_flags():
-    """A 2.5 s delay: PENDING right after the write (seconds of margin on a loaded machine), then
+    """A 3.5 s delay: PENDING right after the write (seconds of margin on a loaded machine), then
     COMPLETED, polled with a deadline, and never before the delay has passed."""
-    with EmulatorProcess(["--operation-delay", "2.5"]) as server, api(server) as http:
+    with EmulatorProcess(["--operation-delay", "3.5"]) as server, api(server) as http:
         started = time.monotonic()
         response = call(http, "POST", CONVERSATION_CONFIGURATIONS, json=conversation_body())
-        assert response.headers["Retry-After"] == "3"  # whole seconds, rounded up
+        assert response.headers["Retry-After"] == "4"  # whole seconds, rounded up
         assert operation_status(http, response) == "PENDING"
         eventually(
             lambda: operation_status(http, response) == "COMPLETED", timeout=30, what="the Operation to complete"
         )
-        assert time.monotonic() - started >= 2.5
+        assert time.monotonic() - started >= 3.5
 
 
 @pytest.mark.parametrize(
