@@ -40,13 +40,13 @@ test: dev pulumi lint typecheck
 	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) -m pytest
 
 unit: dev
-	$(PY) -m pytest tests/unit tests/emulator
+	$(PY) -m pytest tests/unit tests/emulator tests/test_ci_skips.py
 
 # Requests per second of the emulator (fetch and create; server on loopback and in-process), then the
 # provider's API requests and wall time per Pulumi operation of the quickstart (real engine).
 bench: venv pulumi
 	$(PY) bench/emulator_throughput.py
-	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) bench/provider_requests.py
+	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) -m bench.provider_requests
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache *.egg-info

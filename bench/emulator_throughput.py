@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import httpx
@@ -49,7 +49,7 @@ def server_clients() -> Iterator[ClientFactory]:
 
 @contextmanager
 def in_process_clients() -> Iterator[ClientFactory]:
-    """Clients of the in-process emulator (they share its transport, so they are never closed)."""
+    """Clients of the in-process emulator (they share its transport; closing one leaves it running)."""
     with mock_twilio() as emulator:
         auth = emulator.settings().credentials()
         yield lambda: httpx.Client(
@@ -58,8 +58,7 @@ def in_process_clients() -> Iterator[ClientFactory]:
 
 
 def measure(clients: ClientFactory, method: str, url: str, body: Any, requests: int, threads: int) -> float:
-    """Requests per second for ``requests`` calls spread over ``threads`` threads (clients left open)."""
-    pool = [clients() for _ in range(threads)]
+    """Requests per second for ``requests`` calls spread over ``threads`` threads (one client each)."""
 
     def work(client: httpx.Client, count: int) -> None:
         for _ in range(count):
@@ -67,13 +66,15 @@ def measure(clients: ClientFactory, method: str, url: str, body: Any, requests: 
             if response.status_code not in (200, 201):
                 raise RuntimeError(f"{method} {url} answered {response.status_code}: {response.text[:200]}")
 
-    work(pool[0], WARM_UP)
-    shares = [requests // threads + (1 if i < requests % threads else 0) for i in range(threads)]
-    started = time.perf_counter()
-    with ThreadPoolExecutor(threads) as executor:
-        for future in [executor.submit(work, client, share) for client, share in zip(pool, shares, strict=True)]:
-            future.result()
-    return requests / (time.perf_counter() - started)
+    with ExitStack() as open_clients:
+        pool = [open_clients.enter_context(clients()) for _ in range(threads)]
+        work(pool[0], WARM_UP)
+        shares = [requests // threads + (1 if i < requests % threads else 0) for i in range(threads)]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(threads) as executor:
+            for future in [executor.submit(work, client, share) for client, share in zip(pool, shares, strict=True)]:
+                future.result()
+        return requests / (time.perf_counter() - started)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'mode':<11} {'operation':<7} {'requests':>8} {'threads':>7} {'req/s':>8}")
     for mode, clients in (("server", server_clients), ("in-process", in_process_clients)):
         with clients() as factory:
-            created = factory().post(OPERATORS, json=OPERATOR)  # not closed: see in_process_clients
-            created.raise_for_status()
+            with factory() as http:
+                created = http.post(OPERATORS, json=OPERATOR).raise_for_status()
             fetch_url = f"{OPERATORS}/{created.json()['id']}"
             for operation, method, url, body in (
                 ("fetch", "GET", fetch_url, None),

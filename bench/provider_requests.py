@@ -4,9 +4,10 @@ Runs the quickstart with the real Pulumi engine (Automation API inline program) 
 server and prints, per operation (up, preview, refresh, an operator edit, destroy), the wall-clock
 seconds and the API requests the emulator served (from its admin API's request counts).
 
-    PULUMI_ROOT=~/.cache/pulumi-twilio-intelligence/pulumi-3.259.0 .venv/bin/python bench/provider_requests.py
+    PULUMI_ROOT=~/.cache/pulumi-twilio-intelligence/pulumi-3.259.0 .venv/bin/python -m bench.provider_requests
 
-A figure, not a test: nothing is asserted.
+(from the repository root: the operator edit is the one of ``tests/quickstart.py``). Figures, not a
+test; but the script fails rather than print figures of an edit that changed nothing.
 """
 
 from __future__ import annotations
@@ -20,16 +21,7 @@ from typing import Any
 
 from pulumi_twilio_intelligence.emulator import EmulatorProcess
 from pulumi_twilio_intelligence.testing import load_program, local_stack
-
-REPO = Path(__file__).resolve().parent.parent
-QUICKSTART = REPO / "examples" / "quickstart" / "__main__.py"
-PROMPT = "Rate from 0 to {{parameters.scale}} how well the agent followed the support script, "
-
-
-def _edited(tmp: Path) -> Path:
-    edited = tmp / "quickstart_edited.py"
-    edited.write_text(QUICKSTART.read_text().replace(PROMPT, "Strictly rate 0 to {{parameters.scale}} the script, "))
-    return edited
+from tests.quickstart import QUICKSTART, edited_quickstart
 
 
 def main() -> int:
@@ -55,8 +47,10 @@ def main() -> int:
         measure("refresh (no change)", lambda: stack.refresh(expect_no_changes=True))
 
         def edit() -> None:
-            stack.workspace.program = load_program(_edited(root))  # type: ignore[attr-defined]
-            stack.up()
+            stack.workspace.program = load_program(edited_quickstart(root))  # type: ignore[attr-defined]
+            version = stack.up().outputs["operator_version"].value
+            if version != 2:
+                raise RuntimeError(f"the prompt edit did not make a new operator version (version {version})")
 
         measure("up (edit operator prompt)", edit)
         measure("destroy", stack.destroy)

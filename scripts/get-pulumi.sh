@@ -2,6 +2,7 @@
 # Make the Pulumi CLI, the Python language host and the two helper scripts available.
 #
 #   scripts/get-pulumi.sh            prints the directory that holds `pulumi` (last line of stdout)
+#   scripts/get-pulumi.sh --no-build the same when one is on PATH or cached; else exits 3 at once
 #
 # 1. A `pulumi` already on PATH (with pulumi-language-python and pulumi-resource-pulumi-python beside it
 #    or on PATH) is used as it is.
@@ -11,6 +12,13 @@
 #    A cached build of the wanted version is reused; nothing is rebuilt.
 # Progress goes to stderr: a cold build takes many minutes on 2 cores.
 set -euo pipefail
+
+NO_BUILD=0
+case "${1:-}" in
+    --no-build) NO_BUILD=1 ;;
+    "") ;;
+    *) printf 'usage: %s [--no-build]\n' "$0" >&2; exit 2 ;;
+esac
 
 PULUMI_VERSION="${PULUMI_VERSION:-3.259.0}"
 # The language host module has no version tag; this is the commit of the pkg/v3.259.0 tag.
@@ -40,6 +48,11 @@ if complete; then
     log "using cached Pulumi v$PULUMI_VERSION in $BIN"
     echo "$BIN"
     exit 0
+fi
+
+if [ "$NO_BUILD" = 1 ]; then
+    log "no pulumi on PATH and no cached Pulumi v$PULUMI_VERSION in $BIN (--no-build: not building it)"
+    exit 3
 fi
 
 command -v go >/dev/null 2>&1 || { log "error: no pulumi on PATH and no go toolchain to build it"; exit 1; }

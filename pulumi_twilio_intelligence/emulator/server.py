@@ -14,24 +14,30 @@ from collections.abc import Sequence
 
 import uvicorn
 
-from .accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
+from .accounts import ACCOUNT_SID_PATTERN, DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
 from .app import build_app
 from .core import Emulator
 from .faults import Faults
+
+
+def _account_sid(sid: str) -> str:
+    if not ACCOUNT_SID_PATTERN.match(sid):
+        raise argparse.ArgumentTypeError(f"{sid!r} is not an Account SID (AC followed by 32 hex digits)")
+    return sid
 
 
 def _pair(text: str) -> tuple[str, str]:
     sid, sep, token = text.partition(":")
     if not sep or not sid or not token:
         raise argparse.ArgumentTypeError("expected SID:TOKEN")
-    return sid, token
+    return _account_sid(sid), token
 
 
 def _triple(text: str) -> tuple[str, str, str]:
     parts = text.split(":")
     if len(parts) != 3 or not all(parts):
         raise argparse.ArgumentTypeError("expected KEY:SECRET:ACCOUNT_SID")
-    return parts[0], parts[1], parts[2]
+    return parts[0], parts[1], _account_sid(parts[2])
 
 
 def _fraction(text: str) -> float:
@@ -141,6 +147,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"twilio-intelligence-emulator: {exc}", file=sys.stderr)
         return 2
+    config = uvicorn.Config(build_app(emulator), log_level=args.log_level, access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+
+    def stop(*_: object) -> None:
+        server.should_exit = True
+
+    # Set before the URL is printed, so that a signal from then on is a clean stop (status 0); uvicorn
+    # handles both while it serves and afterwards re-raises the one it got, which lands here again.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     sock = listening_socket(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
@@ -151,9 +167,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"operation delay: {faults.operation_delay:g} s",
         flush=True,
     )
-    config = uvicorn.Config(build_app(emulator), log_level=args.log_level, access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
     try:
         server.run(sockets=[sock])
     finally:

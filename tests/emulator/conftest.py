@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from pulumi_twilio_intelligence.emulator import EmulatorTransport
+from pulumi_twilio_intelligence.emulator import EmulatorProcess, EmulatorTransport
 
 from . import documents
 from .openapi_contract import Contract, Exchange
@@ -23,6 +23,14 @@ from .openapi_contract import Contract, Exchange
 def contract() -> Contract:
     """The official documents (a failure under CI when one is missing, a skip elsewhere)."""
     return documents.contract()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[EmulatorProcess]:
+    """The emulator as a server process for a test module (demo account, Operations complete at once,
+    seeded ids); reset it through its admin API where a test needs it empty."""
+    with EmulatorProcess(["--operation-delay", "0", "--seed", "7"]) as emulator:
+        yield emulator
 
 
 @pytest.fixture(autouse=True)

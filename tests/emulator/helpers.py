@@ -1,4 +1,4 @@
-"""Endpoints, request bodies and calls shared by the emulator behaviour tests."""
+"""Endpoints, identifiers, request bodies and calls shared by the emulator tests (in process, server, SDK)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,11 @@ OPERATION = "/v2/ControlPlane/Operations/{id}"
 
 HOSTS = {"v3": "https://intelligence.twilio.com", "v2": "https://conversations.twilio.com"}
 MEMORY_STORE = "mem_store_01k1etk2y5f1y9fpe2epfdtvv2"
+OTHER_MEMORY_STORE = "mem_service_01kcgy1ew0e9x8re6jq542zt8b"  # the other documented prefix
+#: An Idempotency-Key (the documents ask for a UUID) and a second one.
 UUID_KEY = "01890a5d-aa0f-7c80-b8e6-0242ac140004"
 OTHER_UUID_KEY = "01890a5d-aa0f-7c80-b8e6-0242ac140005"
+HOOK = "https://example.com/hook"
 
 
 def url(template: str, **ids: object) -> str:
@@ -30,9 +33,13 @@ def url(template: str, **ids: object) -> str:
 
 
 def call(http: httpx.Client, method: str, template: str, *, json: Any = None, **kwargs: Any) -> httpx.Response:
-    """Send one request to ``template`` (path ids as keyword arguments) and check the answer is documented."""
+    """Send one request to ``template`` (path ids as keyword arguments) and check the answer is documented.
+
+    A client with a ``base_url`` (the emulator server's) gets the path; any other gets Twilio's URL.
+    """
     ids = {k: kwargs.pop(k) for k in ("id", "version") if k in kwargs}
-    response = http.request(method, url(template, **ids), json=json, **kwargs)
+    target = template.format(**ids) if str(http.base_url) else url(template, **ids)
+    response = http.request(method, target, json=json, **kwargs)
     assert_documented(response, template)
     return response
 
@@ -59,7 +66,7 @@ def rule(*operators: dict[str, Any], **fields: Any) -> dict[str, Any]:
     """A rule running ``operators`` (``{"id": ...}`` references), with a webhook action."""
     return {
         "operators": list(operators),
-        "actions": [{"type": "WEBHOOK", "method": "POST", "url": "https://example.com/hook"}],
+        "actions": [{"type": "WEBHOOK", "method": "POST", "url": HOOK}],
         **fields,
     }
 
@@ -94,9 +101,13 @@ def create_intelligence(http: httpx.Client, *rules: dict[str, Any], **fields: An
 
 
 def accepted(response: httpx.Response) -> tuple[str, str]:
-    """``(configuration id, operation id)`` of a 202 answer."""
+    """``(configuration id, operation id)`` of a 202 answer, whose ``statusUrl`` and ``Location``
+    both name that Operation (on the host that answered: Twilio's, or the emulator server's)."""
     body = expect(response, 202)
-    return body["related"]["configurationId"], response.headers["Operation-Id"]
+    operation_id = response.headers["Operation-Id"]
+    status_url = str(response.url.join(OPERATION.format(id=operation_id)))
+    assert body["statusUrl"] == response.headers["Location"] == status_url, (body, response.headers)
+    return body["related"]["configurationId"], operation_id
 
 
 def create_conversation(http: httpx.Client, **fields: Any) -> tuple[str, str]:

@@ -31,14 +31,30 @@ from tests.emulator.helpers import (
 ADMIN = "http://emulator/__emulator"
 
 
+def with_faults(**settings):
+    """Run the test with an emulator whose :class:`Faults` are ``settings``: the objects are made
+    anew for every run of the test (a rerun starts from the same state), with a :class:`ManualClock`."""
+    return pytest.mark.parametrize("twilio_emulator_options", [settings], indirect=True, ids=["faults"])
+
+
+@pytest.fixture
+def twilio_emulator_options(request, twilio_emulator_options):
+    """The suite's options, with a fresh ManualClock and fresh Faults (``with_faults``) for each test."""
+    return {**twilio_emulator_options, "clock": ManualClock(), "faults": Faults(**getattr(request, "param", {}))}
+
+
 def admin(http, method, path, json=None):
     response = http.request(method, f"{ADMIN}/{path}", json=json)
     return response.status_code, response.json()
 
 
-def test_reset_forgets_every_object_and_count(twilio_http):
+def test_reset_forgets_every_object_and_count_but_keeps_accounts_and_faults(twilio_emulator, twilio_http):
+    carol = "AC" + "c" * 32
+    admin(twilio_http, "POST", "accounts", {"accountSid": carol, "authToken": "carol-token"})
+    faults = admin(twilio_http, "POST", "faults", {"operationDelay": 4, "latencyMs": 1})[1]
     create_intelligence(twilio_http, rule({"id": create_operator(twilio_http)["id"]}))
     create_conversation(twilio_http)
+    twilio_emulator.clock.advance(4)
     assert admin(twilio_http, "GET", "resources")[1] == {
         "operator": 1,
         "intelligence_configuration": 1,
@@ -49,6 +65,11 @@ def test_reset_forgets_every_object_and_count(twilio_http):
     assert admin(twilio_http, "GET", "requests")[1] == {}
     items = expect(call(twilio_http, "GET", OPERATORS), 200)["items"]
     assert items and all(op["author"] == "TWILIO" for op in items)  # Twilio's operators come back
+    assert admin(twilio_http, "GET", "faults")[1] == faults
+    response = call(twilio_http, "POST", CONVERSATION_CONFIGURATIONS, json=conversation_body())
+    assert response.headers["Retry-After"] == "4"  # the delay set before the reset
+    with httpx.Client(transport=twilio_emulator.transport, auth=(carol, "carol-token")) as by_carol:
+        expect(call(by_carol, "GET", OPERATORS), 200)  # the account added before the reset
 
 
 def test_requests_are_counted_per_method_and_route_template(twilio_http):
@@ -95,7 +116,7 @@ def test_operation_delay_sets_retry_after_and_the_pending_time(twilio_emulator, 
     assert operation(twilio_http, response.headers["Operation-Id"])["status"] == "PENDING"
 
 
-@pytest.mark.twilio_emulator(faults=Faults(error_rate=1.0, seed=11))
+@with_faults(error_rate=1.0, seed=11)
 def test_error_rate_answers_documented_errors_with_retry_after_and_does_nothing(twilio_emulator, twilio_http):
     statuses = {"v3": Counter(), "v2": Counter()}
     for _ in range(30):
@@ -114,14 +135,14 @@ def test_error_rate_answers_documented_errors_with_retry_after_and_does_nothing(
     assert twilio_emulator.custom_resources() == {}
 
 
-@pytest.mark.twilio_emulator(faults=Faults(error_rate=0.3, seed=5))
+@with_faults(error_rate=0.3, seed=5)
 def test_a_partial_error_rate_lets_the_rest_through(twilio_http):
     answers = Counter(call(twilio_http, "GET", OPERATORS).status_code for _ in range(200))
     assert 0.15 < sum(n for s, n in answers.items() if s != 200) / 200 < 0.45
     assert answers[200] > 0
 
 
-@pytest.mark.twilio_emulator(faults=Faults(fail_operations=1.0), clock=ManualClock())
+@with_faults(fail_operations=1.0)
 def test_fail_operations_end_failed_and_change_nothing(twilio_emulator, twilio_http):
     configuration_id, operation_id = create_conversation(twilio_http)
     failed = operation(twilio_http, operation_id)
@@ -130,7 +151,7 @@ def test_fail_operations_end_failed_and_change_nothing(twilio_emulator, twilio_h
     expect(call(twilio_http, "GET", CONVERSATION_CONFIGURATION, id=configuration_id), 404)
 
 
-@pytest.mark.twilio_emulator(faults=Faults(stuck_operations=1.0), clock=ManualClock())
+@with_faults(stuck_operations=1.0)
 def test_stuck_operations_stay_pending(twilio_emulator, twilio_http):
     configuration_id, operation_id = create_conversation(twilio_http)
     twilio_emulator.clock.advance(30 * 86400)

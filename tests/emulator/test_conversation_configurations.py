@@ -14,6 +14,7 @@ from tests.emulator.helpers import (
     INTELLIGENCE_CONFIGURATION,
     MEMORY_STORE,
     OPERATION,
+    OTHER_MEMORY_STORE,
     OTHER_UUID_KEY,
     UUID_KEY,
     accepted,
@@ -35,9 +36,9 @@ SMS = {"statusTimeouts": {"inactive": 10, "closed": 15}}
 
 
 @pytest.fixture
-def twilio_emulator_options():
+def twilio_emulator_options(twilio_emulator_options):
     """Every test gets its own clock; Operations stay PENDING for DELAY seconds of it."""
-    return {"clock": ManualClock(), "faults": Faults(operation_delay=DELAY)}
+    return {**twilio_emulator_options, "clock": ManualClock(), "faults": Faults(operation_delay=DELAY)}
 
 
 @pytest.fixture
@@ -160,7 +161,8 @@ def test_delete_is_applied_when_its_operation_completes(twilio_http, clock):
     assert configuration_id == config["id"]
     assert fetch(twilio_http, config["id"]) == config
     assert completed(twilio_http, clock, operation_id)["status"] == "COMPLETED"
-    expect(call(twilio_http, "GET", CONVERSATION_CONFIGURATION, id=config["id"]), 404)
+    for method in ("GET", "DELETE"):
+        expect(call(twilio_http, method, CONVERSATION_CONFIGURATION, id=config["id"]), 404)
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
@@ -202,6 +204,7 @@ MISSING = object()
         ({"statusCallbacks": [{"url": "a.b/c"}]}, "statusCallbacks[0].url"),
         ({"statusCallbacks": [{"url": "https://a.b", "method": "PUT"}]}, "statusCallbacks[0].method"),
         ({"intelligenceConfigurationIds": ["x"] * 6}, "intelligenceConfigurationIds"),
+        ({"intelligenceConfigurationIds": ["intelligence_configuration_x"]}, "intelligenceConfigurationIds[0]"),
         ({"memoryExtractionEnabled": "false"}, "memoryExtractionEnabled"),
         ({"conversationsV1Bridge": {"serviceId": "IS123"}}, "conversationsV1Bridge.serviceId"),
         ({"conversationsV1Bridge": {}}, "conversationsV1Bridge.serviceId"),
@@ -242,13 +245,18 @@ def test_unknown_fields_are_ignored(twilio_http, clock):
 
 
 def test_list_filters_by_memory_store_and_pages(twilio_http, clock):
-    other_store = "mem_service_01kcgy1ew0e9x8re6jq542zt8b"
     ids = [create_conversation(twilio_http, displayName=f"c{i}")[0] for i in range(3)]
-    other = create_conversation(twilio_http, memoryStoreId=other_store)[0]
+    other = create_conversation(twilio_http, memoryStoreId=OTHER_MEMORY_STORE)[0]
     clock.advance(DELAY)
     listed = expect(call(twilio_http, "GET", CONVERSATION_CONFIGURATIONS, params={"memoryStoreId": MEMORY_STORE}), 200)
     assert [c["id"] for c in listed["configurations"]] == ids
     assert listed["meta"] == {"key": "configurations", "pageSize": 3}
+    filtered = {"memoryStoreId": MEMORY_STORE, "pageSize": 2}
+    first = expect(call(twilio_http, "GET", CONVERSATION_CONFIGURATIONS, params=filtered), 200)
+    params = {**filtered, "pageToken": first["meta"]["nextToken"]}
+    second = expect(call(twilio_http, "GET", CONVERSATION_CONFIGURATIONS, params=params), 200)
+    assert [c["id"] for c in first["configurations"] + second["configurations"]] == ids  # the filter holds
+    assert "nextToken" not in second["meta"]
     page = expect(call(twilio_http, "GET", CONVERSATION_CONFIGURATIONS, params={"pageSize": 3}), 200)
     assert page["meta"]["pageSize"] == 3 and page["meta"]["nextToken"]
     params = {"pageSize": 3, "pageToken": page["meta"]["nextToken"]}
@@ -257,7 +265,14 @@ def test_list_filters_by_memory_store_and_pages(twilio_http, clock):
 
 
 @pytest.mark.parametrize(
-    "params", [{"memoryStoreId": "memora_service_123"}, {"pageSize": 0}, {"pageSize": 1001}, {"pageToken": "%%%"}]
+    "params",
+    [
+        {"memoryStoreId": "memora_service_123"},
+        {"pageSize": 0},
+        {"pageSize": 1001},
+        {"pageToken": "%%%"},
+        {"pageToken": ""},
+    ],
 )
 def test_invalid_list_parameters_are_400(twilio_http, params):
     error = expect(call(twilio_http, "GET", CONVERSATION_CONFIGURATIONS, params=params), 400)
@@ -297,14 +312,19 @@ def test_operation_fails_when_a_referenced_intelligence_configuration_is_deleted
 
 def test_one_configuration_per_conversations_v1_service(twilio_http, clock):
     first = _existing(twilio_http, clock, conversationsV1Bridge=BRIDGE)
+    assert first["conversationsV1Bridge"] == BRIDGE
     response = call(
         twilio_http, "POST", CONVERSATION_CONFIGURATIONS, json=conversation_body(conversationsV1Bridge=BRIDGE)
     )
     error = expect(response, 409)
     assert response.headers["X-Conflicting-Resource-Id"] == first["id"] and error["status"] == 409
+    assert BRIDGE["serviceId"] in error["message"]
     # the same configuration may keep its own bridge
     patch = {"conversationsV1Bridge": BRIDGE, "description": "same bridge"}
-    accepted(call(twilio_http, "PATCH", CONVERSATION_CONFIGURATION, id=first["id"], json=patch))
+    _, operation_id = accepted(call(twilio_http, "PATCH", CONVERSATION_CONFIGURATION, id=first["id"], json=patch))
+    assert completed(twilio_http, clock, operation_id)["status"] == "COMPLETED"
+    after = fetch(twilio_http, first["id"])
+    assert (after["conversationsV1Bridge"], after["description"], after["version"]) == (BRIDGE, "same bridge", 2)
 
 
 # -- Idempotency-Key ----------------------------------------------------------------------------------

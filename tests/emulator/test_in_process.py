@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+
 import httpx
 import pytest
 
@@ -25,12 +27,11 @@ def test_the_marker_configures_the_emulator(twilio_emulator, twilio_http):
 
 def test_twilio_clients_created_in_the_block_talk_to_it_and_closing_one_stops_nothing(twilio_emulator):
     for _ in range(2):
-        client = TwilioClient(twilio_emulator.settings())
-        created = client.request(
-            "POST", url(OPERATORS), json={"displayName": "a", "prompt": "p", "outputFormat": "TEXT"}
-        )
-        assert created.status_code == 201
-        client.close()
+        with closing(TwilioClient(twilio_emulator.settings())) as client:  # closed at the end of each round
+            created = client.request(
+                "POST", url(OPERATORS), json={"displayName": "a", "prompt": "p", "outputFormat": "TEXT"}
+            )
+            assert created.status_code == 201
     assert twilio_emulator.custom_resources() == {"operator": 2}
 
 

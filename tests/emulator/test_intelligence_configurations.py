@@ -9,9 +9,11 @@ import pytest
 
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, ManualClock
 from tests.emulator.helpers import (
+    CONVERSATION_CONFIGURATION,
     INTELLIGENCE_CONFIGURATION,
     INTELLIGENCE_CONFIGURATIONS,
     OPERATOR,
+    accepted,
     call,
     create_conversation,
     create_intelligence,
@@ -27,6 +29,12 @@ CONFIGURATION_ID = re.compile(r"^intelligence_configuration_[0-7][0-9a-z]{25}$")
 RULE_ID = re.compile(r"^intelligence_configurationrule_[0-7][0-9a-z]{25}$")
 MISSING_ID = "intelligence_configuration_01kcgy1ew0e9x8re6jq542zt8b"
 KNOWLEDGE = "know_knowledgebase_01kcgy1ew0e9x8re6jq542zt8b:know_knowledge_01kcgy1ew0e9x8re6jq542zt8c"
+
+
+@pytest.fixture
+def twilio_emulator_options(twilio_emulator_options):
+    """Every test gets its own clock (a fresh object: a test moves it)."""
+    return {**twilio_emulator_options, "clock": ManualClock()}
 
 
 @pytest.fixture
@@ -60,7 +68,6 @@ def test_create_with_no_rules_is_allowed(twilio_http):
     assert create_intelligence(twilio_http)["rules"] == []
 
 
-@pytest.mark.twilio_emulator(clock=ManualClock())
 def test_update_keeps_rule_ids_sent_adds_new_ones_removes_the_rest(twilio_emulator, twilio_http, operator):
     ref = {"id": operator["id"]}
     created = create_intelligence(twilio_http, rule(ref), rule(ref), rule(ref))
@@ -96,7 +103,8 @@ def test_update_with_the_same_rule_id_twice_is_400(twilio_http, operator):
 def test_delete_then_gone(twilio_http):
     created = create_intelligence(twilio_http)
     assert expect(call(twilio_http, "DELETE", INTELLIGENCE_CONFIGURATION, id=created["id"]), 204) is None
-    expect(call(twilio_http, "GET", INTELLIGENCE_CONFIGURATION, id=created["id"]), 404)
+    for method in ("GET", "DELETE"):
+        expect(call(twilio_http, method, INTELLIGENCE_CONFIGURATION, id=created["id"]), 404)
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
@@ -254,3 +262,6 @@ def test_deleting_a_configuration_attached_to_a_conversation_configuration_is_40
     assert conversation_id in error["message"]
     assert response.headers["X-Conflicting-Resource-Id"] == conversation_id
     expect(call(twilio_http, "GET", INTELLIGENCE_CONFIGURATION, id=config["id"]), 200)
+    detach = {"intelligenceConfigurationIds": []}  # Operations complete at once here (no delay)
+    accepted(call(twilio_http, "PATCH", CONVERSATION_CONFIGURATION, id=conversation_id, json=detach))
+    expect(call(twilio_http, "DELETE", INTELLIGENCE_CONFIGURATION, id=config["id"]), 204)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -161,10 +162,10 @@ def test_each_document_has_one_error_schema(contract: Contract) -> None:
 
 def test_every_in_process_exchange_is_recorded(twilio: InProcessEmulator, conforming_responses: list[Exchange]) -> None:
     """The autouse fixture sees raw clients and the package's TwilioClient alike (checked at teardown)."""
-    twilio.http_client().get("https://intelligence.twilio.com/v3/ControlPlane/Operators/not-an-id")
-    client = TwilioClient(twilio.settings(max_retries=0))
-    client.get_json("https://conversations.twilio.com/v2/ControlPlane/Configurations")
-    client.close()
+    with twilio.http_client() as http:
+        http.get("https://intelligence.twilio.com/v3/ControlPlane/Operators/not-an-id")
+    with closing(TwilioClient(twilio.settings(max_retries=0))) as client:
+        client.get_json("https://conversations.twilio.com/v2/ControlPlane/Configurations")
     assert [x.describe() for x in conforming_responses] == [
         "GET /v3/ControlPlane/Operators/not-an-id -> 404",
         "GET /v2/ControlPlane/Configurations -> 200",

@@ -92,12 +92,23 @@ def test_versions_keep_the_history_latest_active_earlier_fetchable(twilio_http):
     assert first["dateCreated"].endswith("Z")
     latest = expect(call(twilio_http, "GET", VERSION, id=created["id"], version=3), 200)
     assert latest["displayName"] == "Third"
+    first_page = expect(call(twilio_http, "GET", VERSIONS, id=created["id"], params={"pageSize": 2}), 200)
+    assert [v["version"] for v in first_page["items"]] == [1, 2]
+    params = {"pageSize": 2, "pageToken": first_page["meta"]["nextToken"]}
+    last_page = expect(call(twilio_http, "GET", VERSIONS, id=created["id"], params=params), 200)
+    assert [v["version"] for v in last_page["items"]] == [3] and "nextToken" not in last_page["meta"]
 
 
 @pytest.mark.parametrize("version", ["4", "0", "abc", "1.0"])
 def test_a_version_that_does_not_exist_is_404(twilio_http, version):
     created = create_operator(twilio_http)
     expect(call(twilio_http, "GET", VERSION, id=created["id"], version=version), 404)
+
+
+def test_versions_of_an_operator_that_does_not_exist_are_404(twilio_http):
+    for template, ids in ((VERSIONS, {}), (VERSION, {"version": 1})):
+        error = expect(call(twilio_http, "GET", template, id=MISSING_ID, **ids), 404)
+        assert MISSING_ID in error["message"]
 
 
 def test_delete_removes_the_operator_and_its_versions(twilio_http):
@@ -146,6 +157,7 @@ def test_json_output_schema_is_stored_closed_with_every_property_required(twilio
         ({"outputFormat": "EXTRACTION"}, "outputFormat"),
         ({"outputFormat": "JSON"}, "outputSchema"),
         ({"outputFormat": "JSON", "outputSchema": {"type": "array"}}, "outputSchema"),
+        ({"outputFormat": "TEXT", "outputSchema": None}, "outputSchema"),
         (
             {
                 "outputFormat": "JSON",
@@ -219,6 +231,7 @@ def test_list_pages_with_page_size_and_next_token(twilio_http):
         params = {"pageSize": 2, **({"pageToken": token} if token else {})}
         page = expect(call(twilio_http, "GET", OPERATORS, params=params), 200)
         pages += 1
+        assert pages <= 10, "the pages never end"
         assert page["meta"]["key"] == "items"
         assert page["meta"]["pageSize"] == len(page["items"]) <= 2
         seen += [op["id"] for op in page["items"]]
@@ -238,6 +251,7 @@ def test_list_pages_with_page_size_and_next_token(twilio_http):
         ({"pageSize": 1001}, "pageSize"),
         ({"pageSize": "ten"}, "pageSize"),
         ({"pageToken": "garbage!"}, "pageToken"),
+        ({"pageToken": ""}, "pageToken"),
     ],
 )
 def test_invalid_paging_parameters_are_400(twilio_http, params, field):

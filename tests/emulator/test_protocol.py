@@ -19,10 +19,13 @@ from tests.emulator.helpers import (
     VERSION,
     VERSIONS,
     call,
+    conversation_body,
     create_conversation,
     create_intelligence,
     create_operator,
     expect,
+    intelligence_body,
+    operator_body,
     url,
 )
 
@@ -68,6 +71,20 @@ def test_missing_or_wrong_credentials_are_401_with_the_api_error_body(twilio_emu
     assert response.headers["WWW-Authenticate"].startswith("Basic")
     assert DEMO_AUTH_TOKEN not in response.text and "wrong-token" not in response.text
     assert error["code"] == 20003
+
+
+@pytest.mark.parametrize(
+    ("template", "body"),
+    [
+        (OPERATORS, operator_body()),
+        (INTELLIGENCE_CONFIGURATIONS, intelligence_body()),
+        (CONVERSATION_CONFIGURATIONS, conversation_body()),
+    ],
+)
+def test_a_valid_write_with_wrong_credentials_is_401_and_changes_nothing(twilio_emulator, template, body):
+    with httpx.Client(transport=twilio_emulator.transport, auth=(DEMO_ACCOUNT_SID, "wrong-token")) as http:
+        expect(call(http, "POST", template, json=body), 401)
+    assert twilio_emulator.custom_resources() == {}
 
 
 @pytest.mark.parametrize("template", list(ROUTES))

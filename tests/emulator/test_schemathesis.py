@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import traceback
-from collections.abc import Iterator
+from contextlib import nullcontext
 
 import httpx
 import hypothesis
@@ -27,8 +27,8 @@ from schemathesis.specs.openapi.checks import response_headers_conformance, resp
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess
 from tests.conftest import require_document
 
+from .helpers import CONVERSATION_CONFIGURATIONS, accepted, conversation_body, intelligence_body, operator_body
 from .openapi_contract import DOCUMENTS, Contract, Exchange
-from .payloads import conversation_configuration_body, operator_body
 
 MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, response_schema_conformance, response_headers_conformance]
@@ -40,12 +40,6 @@ SETTINGS = hypothesis.settings(
     suppress_health_check=list(hypothesis.HealthCheck),
     phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],  # no shrinking: report the first failure
 )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[EmulatorProcess]:
-    with EmulatorProcess(["--operation-delay", "0", "--seed", "7"]) as emulator:
-        yield emulator
 
 
 def controlplane(prefix: str, server: EmulatorProcess) -> BaseSchema:
@@ -68,12 +62,19 @@ class LiveObjects:
     """Objects that exist on the server, re-created when a generated DELETE removed them.
 
     Generated path ids are random TTIDs (mostly 404); a second pass aims every ``{id}`` at one of
-    these, so generated PUT, PATCH and DELETE bodies reach real objects too.
+    these, so generated PUT, PATCH and DELETE bodies reach real objects too. A context manager: its
+    client is closed at the end.
     """
 
     def __init__(self, server: EmulatorProcess) -> None:
         self.http = httpx.Client(base_url=server.url, auth=(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN), timeout=30)
         self.ids: dict[str, str] = {}
+
+    def __enter__(self) -> LiveObjects:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.http.close()
 
     def id_for(self, template: str) -> str:
         """A live object for a path template (``/v3/ControlPlane/Operators/{id}``...)."""
@@ -85,20 +86,13 @@ class LiveObjects:
 
     def _create(self, collection: str) -> str:
         if collection.endswith("/Operations"):
-            return self._accepted(
-                self.http.post("/v2/ControlPlane/Configurations", json=conversation_configuration_body())
-            )[1]
+            return accepted(self.http.post(CONVERSATION_CONFIGURATIONS, json=conversation_body()))[1]
         if collection.startswith("/v2/"):
-            return self._accepted(self.http.post(collection, json=conversation_configuration_body()))[0]
-        body = operator_body() if collection.endswith("/Operators") else {"displayName": "live", "rules": []}
+            return accepted(self.http.post(collection, json=conversation_body()))[0]
+        body = operator_body() if collection.endswith("/Operators") else intelligence_body()
         created = self.http.post(collection, json=body)
         assert created.status_code == 201, created.text
         return str(created.json()["id"])
-
-    @staticmethod
-    def _accepted(response: httpx.Response) -> tuple[str, str]:
-        assert response.status_code == 202, response.text
-        return response.json()["related"]["configurationId"], response.headers["Operation-Id"]
 
 
 def fuzz(operation: APIOperation, mode: GenerationMode, objects: LiveObjects | None, contract: Contract) -> None:
@@ -123,17 +117,17 @@ def test_controlplane(
     prefix: str, mode: GenerationMode, live: bool, server: EmulatorProcess, contract: Contract
 ) -> None:
     """Every ControlPlane operation of one document; with ``live``, those with an ``{id}`` only."""
-    objects = LiveObjects(server) if live else None
     failures: dict[str, str] = {}
     operations = [result.ok() for result in controlplane(prefix, server).get_all_operations()]
     assert operations
-    for operation in operations:
-        if live and "{id}" not in operation.path:
-            continue
-        try:
-            fuzz(operation, mode, objects, contract)
-        except AssertionError as exc:  # collected: every operation runs, every failure is reported
-            failures[operation.label] = str(exc)
-        except Exception:  # the client could not even send it: show where
-            failures[operation.label] = traceback.format_exc(limit=-6)
+    with LiveObjects(server) if live else nullcontext() as objects:
+        for operation in operations:
+            if live and "{id}" not in operation.path:
+                continue
+            try:
+                fuzz(operation, mode, objects, contract)
+            except AssertionError as exc:  # collected: every operation runs, every failure is reported
+                failures[operation.label] = str(exc)
+            except Exception:  # the client could not even send it: show where
+                failures[operation.label] = traceback.format_exc(limit=-6)
     assert not failures, "\n\n".join(f"{label}:\n{text}" for label, text in failures.items())

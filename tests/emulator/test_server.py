@@ -1,7 +1,9 @@
-"""The emulator as a server process: its flags, and durable state that survives ``kill -9``."""
+"""The emulator as a server process: its flags, signals, seeded runs, and durable state that survives
+``kill -9``. Every API answer here is checked against the documents (``call`` in helpers)."""
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -13,10 +15,24 @@ import httpx
 import pytest
 
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess
-from tests.emulator.helpers import conversation_body, operator_body
+from tests.conftest import eventually
+from tests.emulator.helpers import (
+    CONVERSATION_CONFIGURATIONS,
+    OPERATION,
+    OPERATOR,
+    OPERATORS,
+    accepted,
+    call,
+    conversation_body,
+    expect,
+    operator_body,
+)
 
 ACCOUNT = "AC" + "e" * 32
 API_KEY = "SK" + "e" * 32
+#: How long a stopping server may take: well above a clean stop (~0.5 s), well below the 10 s after
+#: which EmulatorProcess.stop() would SIGKILL it and hide the hang.
+STOP_WITHIN = 5
 
 
 def api(process: EmulatorProcess, auth: tuple[str, str] = (DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN)) -> httpx.Client:
@@ -25,8 +41,9 @@ def api(process: EmulatorProcess, auth: tuple[str, str] = (DEMO_ACCOUNT_SID, DEM
 
 
 def operation_status(http: httpx.Client, response: httpx.Response) -> str:
-    assert response.status_code == 202, response.text
-    return str(http.get(response.headers["Location"]).json()["status"])
+    """The status of the Operation a 202 answer started."""
+    _, operation_id = accepted(response)
+    return str(expect(call(http, "GET", OPERATION, id=operation_id), 200)["status"])
 
 
 def test_accounts_latency_and_failing_operations_from_flags():
@@ -36,48 +53,101 @@ def test_accounts_latency_and_failing_operations_from_flags():
         faults = server.admin("GET", "faults").json()
         assert (faults["latencyMs"], faults["failOperations"], faults["operationDelay"]) == (120, 1, 0)
         with api(server) as demo:
-            assert demo.get("/v3/ControlPlane/Operators").status_code == 401  # only the accounts given
+            expect(call(demo, "GET", OPERATORS), 401)  # only the accounts given
         with api(server, (API_KEY, "key-secret")) as by_key, api(server, (ACCOUNT, "secret-token")) as by_sid:
             started = time.monotonic()
-            created = by_key.post("/v3/ControlPlane/Operators", json=operator_body())
-            assert time.monotonic() - started >= 0.12 and created.status_code == 201
-            assert by_sid.get(f"/v3/ControlPlane/Operators/{created.json()['id']}").status_code == 200
-            response = by_sid.post("/v2/ControlPlane/Configurations", json=conversation_body())
+            created = expect(call(by_key, "POST", OPERATORS, json=operator_body()), 201)
+            assert time.monotonic() - started >= 0.12
+            expect(call(by_sid, "GET", OPERATOR, id=created["id"]), 200)
+            response = call(by_sid, "POST", CONVERSATION_CONFIGURATIONS, json=conversation_body())
             assert operation_status(by_sid, response) == "FAILED"
 
 
 def test_error_rate_from_flags():
     with EmulatorProcess(["--error-rate", "1", "--seed", "4"]) as server, api(server) as http:
-        answers = [http.get("/v2/ControlPlane/Configurations") for _ in range(30)]
+        answers = [call(http, "GET", CONVERSATION_CONFIGURATIONS) for _ in range(30)]
     assert set(Counter(r.status_code for r in answers)) == {429, 500, 503}
     assert all(r.headers["Retry-After"] == "1" for r in answers if r.status_code == 429)
     assert all(set(r.json()) == {"code", "message", "more_info", "status"} for r in answers)
 
 
-def test_stuck_operations_and_operation_delay_from_flags():
+def test_stuck_operations_from_flags():
     with EmulatorProcess(["--stuck-operations", "1", "--operation-delay", "0"]) as server, api(server) as http:
-        response = http.post("/v2/ControlPlane/Configurations", json=conversation_body())
+        response = call(http, "POST", CONVERSATION_CONFIGURATIONS, json=conversation_body())
         assert operation_status(http, response) == "PENDING"
-    with EmulatorProcess(["--operation-delay", "0.3"]) as server, api(server) as http:
-        response = http.post("/v2/ControlPlane/Configurations", json=conversation_body())
-        assert response.headers["Retry-After"] == "1"  # whole seconds, rounded up
+
+
+def test_operation_delay_from_flags():
+    """A 3.5 s delay: PENDING right after the write (seconds of margin on a loaded machine), then
+    COMPLETED, polled with a deadline, and never before the delay has passed."""
+    with EmulatorProcess(["--operation-delay", "3.5"]) as server, api(server) as http:
+        started = time.monotonic()
+        response = call(http, "POST", CONVERSATION_CONFIGURATIONS, json=conversation_body())
+        assert response.headers["Retry-After"] == "4"  # whole seconds, rounded up
         assert operation_status(http, response) == "PENDING"
-        time.sleep(0.3)
-        assert operation_status(http, response) == "COMPLETED"
+        eventually(
+            lambda: operation_status(http, response) == "COMPLETED", timeout=30, what="the Operation to complete"
+        )
+        assert time.monotonic() - started >= 3.5
 
 
 @pytest.mark.parametrize(
-    "flags",
-    [["--error-rate", "2"], ["--fail-operations", "-1"], ["--latency-ms", "-5"], ["--account", "AC1:token"]],
+    ("flags", "named"),
+    [
+        (["--error-rate", "2"], "--error-rate"),
+        (["--fail-operations", "-1"], "--fail-operations"),
+        (["--latency-ms", "-5"], "--latency-ms"),
+        (["--account", "AC1:token"], "--account"),
+        (["--api-key", f"{API_KEY}:secret:AC1"], "--api-key"),
+    ],
 )
-def test_invalid_flags_exit_with_status_2(flags):
+def test_invalid_flags_exit_with_status_2_naming_the_flag(flags, named):
     run = subprocess.run(
         [sys.executable, "-m", "pulumi_twilio_intelligence.emulator", *flags],
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert run.returncode == 2 and run.stderr
+    assert run.returncode == 2
+    assert f"argument {named}: " in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("served_a_request", [False, True], ids=["at-once", "after-a-request"])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_sigterm_and_sigint_stop_the_server_cleanly(sig, served_a_request):
+    """Status 0 within STOP_WITHIN seconds, from the moment the URL is printed; the test waits itself,
+    so a hang cannot hide behind EmulatorProcess.stop()'s SIGKILL."""
+    with EmulatorProcess() as server:
+        assert server.proc is not None
+        if served_a_request:
+            with api(server) as http:
+                expect(call(http, "GET", OPERATORS), 200)
+        server.proc.send_signal(sig)
+        try:
+            status = server.proc.wait(STOP_WITHIN)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the server did not stop within {STOP_WITHIN} s of {sig.name}: {''.join(server.output)}")
+        assert status == 0, "".join(server.output)
+
+
+def _seeded_run(seed: int) -> tuple[list[str], list[int]]:
+    """The random parts of the ids minted by a server started with ``--seed``, and the statuses
+    of 20 requests once half of them are answered with errors."""
+    with EmulatorProcess(["--seed", str(seed), "--operation-delay", "0"]) as server, api(server) as http:
+        ids = [expect(call(http, "POST", OPERATORS, json=operator_body()), 201)["id"] for _ in range(2)]
+        ids += accepted(call(http, "POST", CONVERSATION_CONFIGURATIONS, json=conversation_body()))
+        assert server.admin("POST", "faults", {"errorRate": 0.5}).status_code == 200
+        statuses = [call(http, "GET", OPERATORS).status_code for _ in range(20)]
+    # a TTID ends with a ULID: 10 characters of time (the server's clock), then 16 of seeded randomness
+    return [i[-16:] for i in ids], statuses
+
+
+def test_seed_makes_ids_and_injected_errors_reproducible():
+    ids, statuses = _seeded_run(7)
+    assert len(set(ids)) == 4 and {200} < set(statuses)
+    assert _seeded_run(7) == (ids, statuses)
+    other_ids, other_statuses = _seeded_run(8)
+    assert set(other_ids).isdisjoint(ids) and other_statuses != statuses
 
 
 def _write_until_killed(server: EmulatorProcess, acknowledged: list[tuple[str, str]], stop: threading.Event) -> None:
@@ -88,13 +158,11 @@ def _write_until_killed(server: EmulatorProcess, acknowledged: list[tuple[str, s
             n += 1
             try:
                 if n % 2:
-                    response = http.post("/v3/ControlPlane/Operators", json=operator_body(displayName=f"op {n}"))
+                    response = http.post(OPERATORS, json=operator_body(displayName=f"op {n}"))
                     if response.status_code == 201:
                         acknowledged.append(("operator", response.json()["id"]))
                 else:
-                    response = http.post(
-                        "/v2/ControlPlane/Configurations", json=conversation_body(displayName=f"c {n}")
-                    )
+                    response = http.post(CONVERSATION_CONFIGURATIONS, json=conversation_body(displayName=f"c {n}"))
                     if response.status_code == 202:
                         acknowledged.append(("configuration", response.json()["related"]["configurationId"]))
             except httpx.TransportError:
@@ -111,16 +179,23 @@ def test_state_survives_kill_9_with_every_acknowledged_write(tmp_path):
             writer = threading.Thread(target=_write_until_killed, args=(server, acknowledged, stop))
             before = len(acknowledged)
             writer.start()
-            while len(acknowledged) < before + 25 and writer.is_alive():
-                time.sleep(0.01)
+            eventually(
+                lambda: len(acknowledged) >= before + 25 or not writer.is_alive(),  # noqa: B023 (read at once)
+                timeout=60,
+                interval=0.01,
+                what="25 acknowledged writes",
+            )
             server.kill()  # SIGKILL while the writer is sending
             stop.set()
             writer.join(30)
+            assert not writer.is_alive()
         with sqlite3.connect(state) as db:
             assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     with EmulatorProcess(flags) as server, api(server) as http:
-        operators = http.get("/v3/ControlPlane/Operators", params={"pageSize": 1000}).json()["items"]
-        configurations = http.get("/v2/ControlPlane/Configurations", params={"pageSize": 1000}).json()["configurations"]
-    stored = {("operator", o["id"]) for o in operators} | {("configuration", c["id"]) for c in configurations}
+        everything = {"pageSize": 1000}
+        operators = expect(call(http, "GET", OPERATORS, params=everything), 200)["items"]
+        configurations = expect(call(http, "GET", CONVERSATION_CONFIGURATIONS, params=everything), 200)
+    stored = {("operator", o["id"]) for o in operators}
+    stored |= {("configuration", c["id"]) for c in configurations["configurations"]}
     assert len(acknowledged) >= 75
     assert set(acknowledged) <= stored

@@ -24,8 +24,8 @@ from twilio.rest.intelligence.v3.operator import OperatorList
 
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess
 
+from .helpers import HOOK, MEMORY_STORE, OTHER_MEMORY_STORE, UUID_KEY, conversation_body, rule
 from .openapi_contract import METHODS, Contract, Exchange
-from .payloads import IDEMPOTENCY_KEY, MEMORY_STORE_ID, OTHER_MEMORY_STORE_ID, conversation_configuration_body, rule
 
 
 class LocalTwilioHttpClient(TwilioHttpClient):
@@ -44,12 +44,6 @@ class LocalTwilioHttpClient(TwilioHttpClient):
         self.exchanges.append(
             Exchange.from_prepared(response.request, response.status_code, response.headers, response.content)
         )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[EmulatorProcess]:
-    with EmulatorProcess(["--operation-delay", "0", "--seed", "7"]) as emulator:
-        yield emulator
 
 
 @pytest.fixture
@@ -116,7 +110,9 @@ def test_intelligence_configuration_lifecycle(sdk: tuple[Client, LocalTwilioHttp
     sentiment = next(op for op in client.intelligence.v3.operators.list() if op.display_name == "Sentiment Analysis")
     configurations = client.intelligence.v3.configurations
     created = configurations.create(
-        IntelligenceConfigurations.CreateConfigurationRequest({"displayName": "support", "rules": [rule(sentiment.id)]})
+        IntelligenceConfigurations.CreateConfigurationRequest(
+            {"displayName": "support", "rules": [rule({"id": sentiment.id})]}
+        )
     )
     assert created.version == 1
     assert created.account_id == DEMO_ACCOUNT_SID
@@ -125,7 +121,7 @@ def test_intelligence_configuration_lifecycle(sdk: tuple[Client, LocalTwilioHttp
     assert created.id in {c.id for c in configurations.list()}
     assert configurations(created.id).fetch().display_name == "support"
 
-    kept = {**rule(sentiment.id, triggers=[{"on": "CONVERSATION_END"}]), "id": rule_id}
+    kept = rule({"id": sentiment.id}, triggers=[{"on": "CONVERSATION_END"}], id=rule_id)
     updated = configurations(created.id).update(
         IntelligenceConfigurations.UpdateConfigurationRequest({"displayName": "support v2", "rules": [kept]})
     )
@@ -142,25 +138,30 @@ def test_conversation_configuration_lifecycle(sdk: tuple[Client, LocalTwilioHttp
     configurations = client.conversations.v2.configurations
     operations = client.conversations.v2.operations
     accepted = configurations.create(
-        idempotency_key=IDEMPOTENCY_KEY,
+        idempotency_key=UUID_KEY,
         create_configuration_request=ConversationConfigurations.CreateConfigurationRequest(
-            conversation_configuration_body()
+            conversation_body(
+                channelSettings={"VOICE": {"captureRules": [{"from": "*", "to": "+18888888888"}]}},
+                statusCallbacks=[{"url": HOOK}],
+                memoryExtractionEnabled=True,
+            )
         ),
     )
     configuration_id = accepted.related["configurationId"]
     operation = operations(operation_id(accepted.status_url)).fetch()
     assert (operation.status, operation.related) == ("COMPLETED", {"configurationId": configuration_id})
 
-    listed = configurations.list(memory_store_id=MEMORY_STORE_ID)
+    listed = configurations.list(memory_store_id=MEMORY_STORE)
     assert [c.id for c in listed] == [configuration_id]
-    assert configurations.list(memory_store_id=OTHER_MEMORY_STORE_ID) == []
+    assert configurations.list(memory_store_id=OTHER_MEMORY_STORE) == []
     fetched = configurations(configuration_id).fetch()
     assert (fetched.display_name, fetched.version) == ("Support", 1)
+    assert fetched.status_callbacks == [{"url": HOOK, "method": "POST"}]
 
     replacement = {
         "description": "Chat only",
         "conversationGroupingType": "GROUP_BY_PARTICIPANT_ADDRESSES",
-        "memoryStoreId": MEMORY_STORE_ID,
+        "memoryStoreId": MEMORY_STORE,
         "channelSettings": {"CHAT": {"captureRules": [{"from": "*", "to": "*"}]}},
     }
     replaced = configurations(configuration_id).update(

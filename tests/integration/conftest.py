@@ -22,14 +22,25 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="session")
 def pulumi_root() -> Path:
-    """The Pulumi CLI: $PULUMI_ROOT, else scripts/get-pulumi.sh (which builds it if needed).
+    """The Pulumi CLI: $PULUMI_ROOT, else a ``pulumi`` on PATH or the cached build
+    (``scripts/get-pulumi.sh --no-build``, which answers at once).
 
-    Never skipped: without the CLI these tests fail, in CI and elsewhere.
+    Never skipped, never built here (a cold build takes longer than the test timeout): without a
+    CLI these tests fail at once, saying how to get one.
     """
     if os.environ.get("PULUMI_ROOT"):
         return Path(os.environ["PULUMI_ROOT"])
-    out = subprocess.run([str(REPO / "scripts" / "get-pulumi.sh")], capture_output=True, text=True, check=True)
-    return Path(out.stdout.strip().splitlines()[-1]).parent
+    found = subprocess.run(
+        [str(REPO / "scripts" / "get-pulumi.sh"), "--no-build"], capture_output=True, text=True, timeout=60
+    )
+    if found.returncode != 0:
+        pytest.fail(
+            "no Pulumi CLI for the integration tests: run them with `make test` (which obtains it), "
+            "or build it once with `make pulumi` (10-30 minutes; later runs find it in the cache), "
+            f"or set PULUMI_ROOT to a directory holding bin/pulumi.\n{found.stderr}",
+            pytrace=False,
+        )
+    return Path(found.stdout.strip().splitlines()[-1]).parent
 
 
 @pytest.fixture
@@ -42,11 +53,23 @@ def emulator() -> Iterator[EmulatorProcess]:
 StackFactory = Callable[..., auto.Stack]
 
 
+#: What an inline program reads from this process's environment (its lookups go to the emulator).
+BASE_URL_VARIABLES = ("TWILIO_INTELLIGENCE_BASE_URL", "TWILIO_CONVERSATIONS_BASE_URL")
+
+
 @pytest.fixture
-def make_stack(tmp_path: Path, emulator: EmulatorProcess, pulumi_root: Path) -> StackFactory:
-    """``make_stack(program, name="dev")``: an inline-program stack on a file backend in tmp_path."""
+def make_stack(
+    tmp_path: Path, emulator: EmulatorProcess, pulumi_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> StackFactory:
+    """``make_stack(program, name="dev")``: an inline-program stack on a file backend in tmp_path.
+
+    The inline program runs in this process and its lookups read the Twilio base URLs from
+    ``os.environ``: they point at the emulator for this test only (restored afterwards).
+    """
 
     def make(program: Callable[[], None], name: str = "dev", project: str = "it") -> auto.Stack:
+        for variable in BASE_URL_VARIABLES:
+            monkeypatch.setenv(variable, emulator.url)
         return local_stack(
             name,
             project_name=project,

@@ -208,10 +208,23 @@ def test_preview_rejects_invalid_inputs_naming_each_property(
 EXAMPLES = sorted((REPO / "examples").glob("*/__main__.py"))
 
 
+def test_the_examples_are_found() -> None:
+    """The glob below feeds a parametrized test: finding nothing must fail, not run zero tests."""
+    assert {path.parent.name for path in EXAMPLES} >= {"quickstart", "isv"}
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[path.parent.name for path in EXAMPLES])
-def test_every_example_is_clean_after_up(make_stack: StackFactory, example: Path) -> None:
+def test_every_example_is_clean_after_up_and_destroy_leaves_nothing(
+    make_stack: StackFactory, emulator: EmulatorProcess, example: Path
+) -> None:
     stack = make_stack(load_program(example), project=f"example-{example.parent.name}")
     up = stack.up()
     assert up.summary.result == "succeeded"
+    assert emulator.admin("GET", "resources").json()  # the example created objects
     stack.preview(expect_no_changes=True)
     stack.refresh(expect_no_changes=True)
+    # destroy deletes in dependency order: a Conversation Configuration before the Intelligence
+    # Configuration it attaches, that before the operators its rules run (else the emulator says 409)
+    destroy = stack.destroy()
+    assert destroy.summary.result == "succeeded"
+    assert emulator.admin("GET", "resources").json() == {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from pulumi import automation as auto
 import pulumi_twilio_intelligence as twilio_ci
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, EmulatorProcess
 
-from ..conftest import change_operator_out_of_band
+from ..conftest import change_operator_out_of_band, eventually
 from .conftest import StackFactory, cli, emulator_settings
 
 OPERATORS = "/v3/ControlPlane/Operators"
@@ -88,8 +87,11 @@ def test_an_object_deleted_out_of_band_is_dropped_by_refresh_and_recreated_by_up
     first = _outputs(stack.up())["id"]
     assert api.delete(f"{CONVERSATIONS}/{first}").status_code == 202
 
-    while api.get(f"{CONVERSATIONS}/{first}").status_code != 404:  # the delete Operation takes 0.2 s
-        time.sleep(0.1)
+    eventually(  # the delete Operation takes 0.2 s
+        lambda: api.get(f"{CONVERSATIONS}/{first}").status_code == 404,
+        timeout=30,
+        what=f"the Conversation Configuration {first} to be deleted",
+    )
 
     refresh = stack.refresh()
     assert refresh.summary.resource_changes == {"same": 1, "delete": 1}

@@ -5,25 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
+
 from pulumi_twilio_intelligence.emulator import DEMO_AUTH_TOKEN, EmulatorProcess
 from pulumi_twilio_intelligence.testing import load_program
 
-from .conftest import REPO, StackFactory, cli
-
-QUICKSTART = REPO / "examples" / "quickstart" / "__main__.py"
-OLD_PROMPT = "Rate from 0 to {{parameters.scale}} how well the agent followed the support script, "
-
-
-def _edited_quickstart(tmp_path: Path) -> Path:
-    source = QUICKSTART.read_text()
-    assert OLD_PROMPT in source
-    edited = tmp_path / "quickstart_edited.py"
-    edited.write_text(source.replace(OLD_PROMPT, "Strictly rate from 0 to {{parameters.scale}} the script adherence, "))
-    return edited
+from ..quickstart import EDITED_PROMPT, QUICKSTART, edited_quickstart
+from .conftest import StackFactory, cli
 
 
 def test_quickstart_lifecycle(
-    tmp_path: Path, make_stack: StackFactory, emulator: EmulatorProcess, pulumi_root: Path
+    tmp_path: Path, make_stack: StackFactory, emulator: EmulatorProcess, pulumi_root: Path, api: httpx.Client
 ) -> None:
     stack = make_stack(load_program(QUICKSTART))
 
@@ -44,10 +36,12 @@ def test_quickstart_lifecycle(
     assert state["deployment"]["resources"]
 
     # edit the operator's prompt: its version increments and the rule pins the new version
-    stack.workspace.program = load_program(_edited_quickstart(tmp_path))  # type: ignore[attr-defined]
+    stack.workspace.program = load_program(edited_quickstart(tmp_path))  # type: ignore[attr-defined]
     up2 = stack.up()
     assert up2.summary.resource_changes == {"same": 2, "update": 2}
     assert up2.outputs["operator_version"].value == 2
+    remote_operator = api.get(f"/v3/ControlPlane/Operators/{outputs['operator_id']}").raise_for_status().json()
+    assert remote_operator["prompt"].startswith(EDITED_PROMPT) and remote_operator["version"] == 2
     remote = emulator.admin("GET", "resources").json()
     assert remote == {"operator": 1, "intelligence_configuration": 1, "conversation_configuration": 1}
     stack.preview(expect_no_changes=True)
