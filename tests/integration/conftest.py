@@ -53,23 +53,15 @@ def emulator() -> Iterator[EmulatorProcess]:
 StackFactory = Callable[..., auto.Stack]
 
 
-#: What an inline program reads from this process's environment (its lookups go to the emulator).
-BASE_URL_VARIABLES = ("TWILIO_INTELLIGENCE_BASE_URL", "TWILIO_CONVERSATIONS_BASE_URL")
-
-
 @pytest.fixture
-def make_stack(
-    tmp_path: Path, emulator: EmulatorProcess, pulumi_root: Path, monkeypatch: pytest.MonkeyPatch
-) -> StackFactory:
+def make_stack(tmp_path: Path, emulator: EmulatorProcess, pulumi_root: Path) -> StackFactory:
     """``make_stack(program, name="dev")``: an inline-program stack on a file backend in tmp_path.
 
-    The inline program runs in this process and its lookups read the Twilio base URLs from
-    ``os.environ``: they point at the emulator for this test only (restored afterwards).
+    The inline program runs in this process; ``local_stack`` points its lookups at the emulator
+    through the stack config (``twilio:*BaseUrl``), never through this process's environment.
     """
 
     def make(program: Callable[[], None], name: str = "dev", project: str = "it") -> auto.Stack:
-        for variable in BASE_URL_VARIABLES:
-            monkeypatch.setenv(variable, emulator.url)
         return local_stack(
             name,
             project_name=project,
