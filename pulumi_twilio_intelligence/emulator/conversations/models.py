@@ -90,27 +90,34 @@ class ConversationsBackend:
         self, account: str, configuration_id: str, body: Any, base_url: str, key: str | None
     ) -> Accepted:
         """``PUT /v2/ControlPlane/Configurations/{id}``: a full replacement, applied asynchronously."""
-
-        def accept() -> Accepted:
-            self.get_configuration(account, configuration_id)
-            fields = self.emulator.validate(ConversationConfigurationReplace, body).to_wire()
-            self._check_references(account, fields, exclude=configuration_id)
-            return self._accept(account, "replace", configuration_id, fields, base_url)
-
-        return self._idempotent(account, key, "PUT", configuration_id, body, accept)
+        return self._write(account, configuration_id, body, base_url, key, "PUT", ConversationConfigurationReplace)
 
     def patch_configuration(
         self, account: str, configuration_id: str, body: Any, base_url: str, key: str | None
     ) -> Accepted:
         """``PATCH /v2/ControlPlane/Configurations/{id}``: only the fields sent change."""
+        return self._write(account, configuration_id, body, base_url, key, "PATCH", ConversationConfigurationPatch)
+
+    def _write(
+        self,
+        account: str,
+        configuration_id: str,
+        body: Any,
+        base_url: str,
+        key: str | None,
+        method: str,
+        model: type[ConversationConfigurationReplace] | type[ConversationConfigurationPatch],
+    ) -> Accepted:
+        """Accept a PUT or PATCH of an existing configuration (validated, references checked)."""
 
         def accept() -> Accepted:
             self.get_configuration(account, configuration_id)
-            fields = self.emulator.validate(ConversationConfigurationPatch, body).to_wire()
+            fields = self.emulator.validate(model, body).to_wire()
             self._check_references(account, fields, exclude=configuration_id)
-            return self._accept(account, "patch", configuration_id, fields, base_url)
+            action = "replace" if method == "PUT" else "patch"
+            return self._accept(account, action, configuration_id, fields, base_url)
 
-        return self._idempotent(account, key, "PATCH", configuration_id, body, accept)
+        return self._idempotent(account, key, method, configuration_id, body, accept)
 
     def delete_configuration(self, account: str, configuration_id: str, base_url: str, key: str | None) -> Accepted:
         """``DELETE /v2/ControlPlane/Configurations/{id}``: removed when the Operation completes."""
