@@ -15,7 +15,7 @@ import pytest
 from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_delay, wait_fixed
 
 from pulumi_twilio_intelligence.client import TwilioClient
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -28,6 +28,7 @@ from .conversation_configuration import (
     StatusCallback,
     StatusTimeouts,
 )
+from .defaults import ServerDefault, server_default, with_server_defaults
 from .intelligence_configuration import (
     Action,
     IntelligenceConfiguration,
@@ -84,6 +85,7 @@ __all__ = [
     "RuleCreate",
     "RuleOperator",
     "RuleUpdate",
+    "ServerDefault",
     "StatusCallback",
     "StatusTimeouts",
     "TrainingExample",
@@ -98,5 +100,7 @@ __all__ = [
     "prune_empty",
     "python_name",
     "python_path",
+    "server_default",
     "unknown_keys",
+    "with_server_defaults",
 ]

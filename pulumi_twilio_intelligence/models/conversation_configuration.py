@@ -9,12 +9,13 @@ document. A 202's ``operation_accepted`` body has no model: the client reads its
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from ._base import WireModel
 from ._types import Uri
+from .defaults import ServerDefault
 
 GroupingType = Literal[
     "GROUP_BY_PROFILE", "GROUP_BY_PARTICIPANT_ADDRESSES", "GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE"
@@ -59,7 +60,7 @@ class StatusCallback(WireModel):
     """``{url, method?}``: where conversation status changes are sent (method POST by default)."""
 
     url: Uri
-    method: CallbackMethod | None = None
+    method: Annotated[CallbackMethod | None, ServerDefault(DEFAULT_CALLBACK_METHOD)] = None
 
 
 class ConversationsV1Bridge(WireModel):
@@ -78,7 +79,7 @@ class _ConfigurationBody(WireModel):
     channel_settings: dict[str, ChannelSetting] | None = None
     status_callbacks: list[StatusCallback] | None = Field(None, max_length=2)
     intelligence_configuration_ids: list[str] | None = Field(None, max_length=5)
-    memory_extraction_enabled: bool | None = None
+    memory_extraction_enabled: Annotated[bool | None, ServerDefault(False)] = None
     conversations_v1_bridge: ConversationsV1Bridge | None = None
 
 

@@ -11,13 +11,13 @@ import pytest
 from pulumi.output import Unknown
 
 from pulumi_twilio_intelligence.client import use_transport
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
     IntelligenceConfigurationProvider,
     OperatorProvider,
 )
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from ..conftest import replace_placeholders
 from .conftest import JSON_OPERATOR, MEMORY_STORE_ID, OPERATOR, Factory, FakeTime, Ids, configure, to_engine
@@ -367,7 +367,7 @@ def test_a_custom_version_retired_later_fails_at_the_next_check(
     provider = make_provider(IntelligenceConfigurationProvider)
     inputs = to_engine(replace_placeholders(INTELLIGENCE, vars(ids)))
     assert provider.check({}, inputs).failures == []
-    twilio.intelligence.set_version_status(twilio.settings().account_sid or "", ids.custom, 1, "RETIRED")
+    twilio.intelligence[twilio.settings().account_sid or ""].set_version_status(ids.custom, 1, "RETIRED")
     [failure] = provider.check({}, inputs).failures
     assert failure.property == "rules[0].operators[0].version" and "'Adherence'" in failure.reason
 

@@ -14,13 +14,13 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
     IntelligenceConfigurationProvider,
     OperatorProvider,
 )
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from .conftest import CONFIGURATIONS, MEMORY_STORE_ID, Factory, Ids, create_ids, to_engine
 

@@ -18,7 +18,7 @@ from pulumi_twilio_intelligence.client import (
     parse_retry_after,
 )
 from pulumi_twilio_intelligence.config import Settings
-from pulumi_twilio_intelligence.emulator import Faults, InProcessEmulator
+from pulumi_twilio_intelligence.emulator import Faults
 from pulumi_twilio_intelligence.errors import (
     ConfigurationError,
     TwilioApiError,
@@ -26,6 +26,7 @@ from pulumi_twilio_intelligence.errors import (
     UnexpectedResponseError,
 )
 from pulumi_twilio_intelligence.models import ConversationConfigurationCreate, OperatorRequest
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from .conftest import (
     CONVERSATION,
