@@ -40,10 +40,16 @@ class Endpoint:
 @dataclass(frozen=True)
 class WriteResult:
     """The outcome of a create or an update: the object as Twilio now returns it and, for
-    asynchronous writes, the completed Operation."""
+    asynchronous writes, the completed Operation.
+
+    ``resource`` is ``{}`` after an asynchronous create whose 202 and Operation both named no id
+    (live Twilio does this, C4): the caller finds the object (by listing). ``replayed`` is true when
+    the Operation was an earlier one, replayed for an Idempotency-Key Twilio had already seen.
+    """
 
     resource: dict[str, Any]
     operation: Operation | None = None
+    replayed: bool = False
 
 
 class Collection:
@@ -85,7 +91,9 @@ class Collection:
                 ``settings.operation_timeout``.
             ObjectGoneError: the Operation COMPLETED but its object is gone: Twilio replayed an
                 earlier create (same Idempotency-Key within 24 hours) whose object was deleted since.
-            UnexpectedResponseError: no ``related.configurationId`` in the 202 nor in the Operation.
+
+        Returns ``WriteResult({}, operation)`` when neither the 202 nor the Operation has
+        ``related.configurationId`` (live Twilio, C4): the caller finds the object.
         """
         response = self.client.request("POST", self.url, json=body, headers=_headers(idempotency_key))
         if not self.endpoint.asynchronous:
@@ -94,9 +102,7 @@ class Collection:
         operation = self._wait(accepted)
         id_ = {**accepted.related, **(operation.related or {})}.get(RELATED_ID)
         if not id_:
-            raise UnexpectedResponseError(
-                f"POST {self.endpoint.path}: Operation {operation.operation_id} completed without related.{RELATED_ID}"
-            )
+            return WriteResult({}, operation, replayed=accepted.is_replay(operation))
         try:
             return WriteResult(self.fetch(id_), operation)
         except TwilioApiError as exc:

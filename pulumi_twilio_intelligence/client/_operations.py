@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
 
-from ..errors import OperationFailedError, OperationTimeoutError, UnexpectedResponseError
+from ..errors import OperationCancelledError, OperationFailedError, OperationTimeoutError, UnexpectedResponseError
 from ..models import Operation
 from ._errors import scrub_json
 from ._http import TwilioClient
@@ -22,6 +22,15 @@ MAX_POLL_INTERVAL = 10.0
 #: An Operation created this many seconds or more before Twilio accepted our request is an earlier
 #: one: Twilio replayed its answer to an Idempotency-Key it had already seen.
 REPLAY_AGE = 60.0
+#: The status of an Operation that finished well: the poller returns it.
+SUCCEEDED = "COMPLETED"
+#: Statuses of an Operation that finished without applying its change, and what the poller raises.
+#: ``CANCELLED`` is on the docs page, not in the document's enum (C8). Every other status
+#: (``PENDING``, ``RUNNING``...) means "not finished yet".
+FAILURES: Mapping[str, type[OperationFailedError]] = {
+    "FAILED": OperationFailedError,
+    "CANCELLED": OperationCancelledError,
+}
 
 
 @dataclass(frozen=True)
@@ -94,12 +103,13 @@ def wait_for_operation(
     Between polls it waits (``client.sleep``, unless ``sleep`` is given) for ``Retry-After`` when the
     server sends one, otherwise an interval that starts at 0.25 s and doubles with jitter up to 10 s;
     never past the deadline (``timeout`` seconds on ``client.clock``, unless ``clock`` is given). A
-    status other than COMPLETED and FAILED (``PENDING``, or ``RUNNING`` which the API description
-    mentions) means "not yet".
+    status that is neither :data:`SUCCEEDED` nor one of :data:`FAILURES` (``PENDING``, or ``RUNNING``
+    which the API description mentions) means "not yet".
 
     Raises:
         OperationFailedError: the Operation ended FAILED (the RFC 9457 problem, the write's method and
-            path, and whether it was a replayed earlier Operation).
+            path, and whether it was a replayed earlier Operation); ``OperationCancelledError`` when it
+            ended CANCELLED, at once.
         OperationTimeoutError: not finished after ``timeout`` seconds.
         TwilioApiError, TwilioConnectionError: polling itself failed (after the REST layer's retries).
         UnexpectedResponseError: an answer that is not an Operation.
@@ -118,11 +128,12 @@ def wait_for_operation(
         response = client.request("GET", accepted.status_url)
         method, path = request_line(response)
         operation = parse_response(Operation, response_json(response), method=method, path=path)
-        if operation.status == "COMPLETED":
+        if operation.status == SUCCEEDED:
             return operation
-        if operation.status == "FAILED":
+        failure = FAILURES.get(operation.status)
+        if failure is not None:
             problem = scrub_json(operation.error.to_wire(), client.settings.secrets()) if operation.error else None
-            raise OperationFailedError(
+            raise failure(
                 operation.operation_id,
                 problem,
                 created_at=operation.created_at,

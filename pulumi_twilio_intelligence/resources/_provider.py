@@ -29,8 +29,8 @@ from ..errors import ConfigurationError, ObjectGoneError, OperationFailedError, 
 from ..models import Operation
 from ._check import validate_inputs, warn
 from ._idempotency import MAX_KEYS, idempotency_key
-from ._recovery import may_have_acted, recover_create
-from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, ResourceSpec
+from ._recovery import find_created, may_have_acted, recover_create
+from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, UPDATE_METHOD, ResourceSpec
 
 T = TypeVar("T")
 
@@ -127,13 +127,21 @@ class TwilioProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare canonical forms of the old outputs (state) and the new inputs; no request is sent.
 
-        ``__provider``, ``existing_id`` and server-managed fields are not compared, and Twilio's
-        defaults and normalisations are applied to both sides (:meth:`ResourceSpec.canonical`).
-        Nothing needs a replacement (Twilio updates every field in place), so ``replaces`` is
-        always empty.
+        ``__provider``, the provider's own inputs (``existing_id``, ``update_method``) and
+        server-managed fields are not compared, and Twilio's defaults and normalisations are applied
+        to both sides (:meth:`ResourceSpec.canonical`). ``replaces`` lists the changed fields that
+        Twilio cannot update in place (:meth:`ResourceSpec.replacing`); a field not known yet counts
+        as changed. ``delete_before_replace`` is the spec's, when something is replaced.
         """
-        changed = self.SPEC.changed_fields(from_engine(olds), from_engine(news))
-        return DiffResult(changes=bool(changed), replaces=[], stables=[], delete_before_replace=False)
+        spec = self.SPEC
+        changed = spec.changed_fields(from_engine(olds), from_engine(news))
+        replaces = spec.replacing(changed, news.get(UPDATE_METHOD))
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=[],
+            delete_before_replace=bool(replaces) and spec.delete_before_replace,
+        )
 
     # -- create, read, update, delete ---------------------------------------------------------
 
@@ -143,7 +151,8 @@ class TwilioProvider(ResourceProvider):
         Asynchronous collections (Conversations v2) send a deterministic ``Idempotency-Key`` and
         wait for the Operation. When the answer to a synchronous create is lost (a timeout, a
         dropped connection, a 5xx), the object Twilio may have created is looked for and adopted if
-        exactly one fresh identical object exists (:mod:`._recovery`). Returns
+        exactly one fresh identical object exists (:mod:`._recovery`); so is the object of an
+        asynchronous create whose Operation completed without naming its id (C4). Returns
         ``CreateResult(id, outputs)``: the id is Twilio's, the outputs every field Twilio returns
         (Python names) plus the provider's own inputs.
 
@@ -160,10 +169,16 @@ class TwilioProvider(ResourceProvider):
         body = spec.create_model.from_python(self._inputs(props)).to_wire()
         collection = self._collection()
         sent = collection.client.clock()
+
+        def send(key: str | None) -> WriteResult:
+            result = collection.create(body, idempotency_key=key)
+            if result.resource or result.operation is None:
+                return result
+            # C4: Twilio named no id, neither in the 202 nor in the Operation: find the object
+            return WriteResult(find_created(spec, collection, props, result), result.operation)
+
         try:
-            result = self._write(
-                props, "POST", spec.endpoint.path, body, None, lambda key: collection.create(body, idempotency_key=key)
-            )
+            result = self._write(props, "POST", spec.endpoint.path, body, None, send)
         except TwilioError as exc:
             if spec.endpoint.asynchronous or not may_have_acted(exc):
                 raise

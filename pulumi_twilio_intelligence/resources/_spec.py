@@ -31,9 +31,13 @@ EXISTING_ID = "existing_id"
 #: Idempotency-Keys and names the resource in warnings. (The key is ``__name`` for the states
 #: written so far.)
 RESOURCE_IDENTITY = "__name"
+#: How a change of a field in :attr:`ResourceSpec.replace_unless_in_place` is applied: ``"replace"``
+#: (the default: a new object, then the old one deleted) or ``"in_place"`` (``PUT``).
+UPDATE_METHOD = "update_method"
+UPDATE_METHODS = ("replace", "in_place")
 #: Outputs only the provider writes.
 OPERATION_ID = "operation_id"
-PROVIDER_INPUTS = (EXISTING_ID, RESOURCE_IDENTITY)
+PROVIDER_INPUTS = (EXISTING_ID, RESOURCE_IDENTITY, UPDATE_METHOD)
 
 
 class _Unknown:
@@ -70,9 +74,17 @@ class ResourceSpec:
             (keeps rule ids); by default the desired body as it is.
         update_defaults: inputs sent on update when the user set none (fields PUT requires).
         checks: extra ``check`` rules beyond the wire model (cross-field, online).
-        created_at: for synchronous creates, when Twilio created an object (ISO-8601) if it is
-            still as created (version 1), else ``None``: a create whose answer was lost adopts only
-            an object created since the request (see :mod:`._recovery`). ``None`` disables that.
+        created_at: when Twilio created an object (ISO-8601), if it is still as created, else
+            ``None``: a create whose answer was lost (synchronous), or whose Operation named no id
+            (asynchronous, C4), adopts only an object created since the request (see
+            :mod:`._recovery`). ``None`` disables that for synchronous creates.
+        replace_fields: fields Twilio cannot change on an existing object: a change of one
+            replaces the object (``diff`` lists it in ``replaces``).
+        replace_unless_in_place: fields whose change replaces the object unless the resource's
+            ``update_method`` input is ``"in_place"`` (then they are updated with ``PUT``).
+        delete_before_replace: a replacement deletes the old object first (a per-account limit
+            would refuse the new one while the old one exists); otherwise the new one is created
+            first and the old one deleted after the dependents were updated.
     """
 
     type_name: str
@@ -89,6 +101,9 @@ class ResourceSpec:
     update_defaults: Mapping[str, Any] = field(default_factory=dict)
     checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
     created_at: Callable[[TwilioClient, dict[str, Any]], str | None] | None = None
+    replace_fields: tuple[str, ...] = ()
+    replace_unless_in_place: tuple[str, ...] = ()
+    delete_before_replace: bool = False
 
     @functools.cached_property
     def input_types(self) -> dict[str, Any]:
@@ -142,3 +157,13 @@ class ResourceSpec:
         """Input fields whose canonical forms differ (or are not known yet), in field order."""
         old, new = self.canonical(olds), self.canonical(news)
         return [name for name in self.input_fields if old.get(name) != new.get(name)]
+
+    def replacing(self, changed: list[str], update_method: Any) -> list[str]:
+        """The fields among ``changed`` that force a replacement, given the resource's
+        ``update_method`` input (``None``, or not known yet, means the default ``"replace"``)."""
+        in_place = update_method == "in_place"
+        return [
+            name
+            for name in changed
+            if name in self.replace_fields or (name in self.replace_unless_in_place and not in_place)
+        ]
