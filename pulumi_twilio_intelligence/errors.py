@@ -120,9 +120,10 @@ class TwilioApiError(TwilioError):
 
 
 class OperationFailedError(TwilioApiError):
-    """An asynchronous Operation (Conversations v2) ended FAILED.
+    """An asynchronous Operation (Conversations v2, Memory v1, Knowledge v2) ended FAILED.
 
-    ``details`` holds the RFC 9457 problem (``type``, ``title``, ``status``, ``detail``, ``instance``)
+    ``details`` holds the RFC 9457 problem (``type``, ``title``, ``status``, ``detail``, ``instance``;
+    Memory and Knowledge give Twilio's ``code`` instead of ``status``)
     and ``operation_id`` and ``created_at`` (ISO-8601) the Operation. ``method`` and ``path`` are the
     write that started it (``PUT /v2/ControlPlane/Configurations/conv_configuration_...``).
     ``replayed`` is true when the Operation is older than the request: Twilio answered an
@@ -147,6 +148,9 @@ class OperationFailedError(TwilioApiError):
         message = f"Operation {operation_id} FAILED: {title}" + (f": {detail}" if detail else "")
         kwargs.setdefault("details", problem)
         kwargs.setdefault("more_info", problem.get("type"))
+        code = problem.get("code")  # Memory v1 and Knowledge v2 problems carry Twilio's error code
+        if isinstance(code, int) and not isinstance(code, bool):
+            kwargs.setdefault("code", code)
         super().__init__(int(problem.get("status") or 500), message, **kwargs)
 
 
