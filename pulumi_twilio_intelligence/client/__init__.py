@@ -13,6 +13,7 @@ from ._errors import api_error, scrub
 from ._http import Timing, TwilioClient, use_transport
 from ._operations import CONVERSATIONS_OPERATIONS, AcceptedOperation, OperationKind, result_id, wait_for_operation
 from ._pagination import iter_items
+from ._readiness import Readiness, wait_until_ready
 from ._responses import parse_response, response_json
 from ._retry import parse_retry_after
 from ._time import http_date, iso, iso_time
@@ -27,6 +28,7 @@ __all__ = [
     "Collection",
     "Endpoint",
     "OperationKind",
+    "Readiness",
     "Timing",
     "TwilioClient",
     "WriteResult",
@@ -44,4 +46,5 @@ __all__ = [
     "scrub",
     "use_transport",
     "wait_for_operation",
+    "wait_until_ready",
 ]
