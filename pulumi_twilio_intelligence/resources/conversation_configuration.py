@@ -87,7 +87,7 @@ CONVERSATION_CONFIGURATION = ResourceSpec(
     update_defaults={"channel_settings": {}},  # PUT requires channelSettings
     checks=(check_intelligence_configurations,),
     created_at=lambda _client, item: item.get("createdAt"),
-    replace_fields=("conversation_grouping_type",),  # C1: immutable after creation
+    replace_on=("conversation_grouping_type",),  # C1: immutable after creation
     delete_before_replace=True,  # C2: at most 10 per account, so the old one goes first
 )
 
