@@ -41,6 +41,7 @@ from pydantic import (
     model_serializer,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 M = TypeVar("M", bound="WireModel")
 
@@ -123,6 +124,14 @@ class WireModel(BaseModel):
     def to_python(self) -> dict[str, Any]:
         """The snake_case dict (Pulumi inputs/outputs), without unset (``None``) fields."""
         return self.model_dump(mode="json", by_alias=False, exclude_none=True)
+
+
+def field_refusal(model: type[BaseModel], wire_name: str, error_type: str, message: str) -> ValidationError:
+    """A validation error of one field of ``model`` (for model validators): ``loc`` is the field's
+    wire name, so that nested models report the full path (``source.content``) and ``check`` the
+    Python one."""
+    details = InitErrorDetails(type=PydanticCustomError(error_type, message), loc=(wire_name,), input=None)
+    return ValidationError.from_exception_data(model.__name__, [details])
 
 
 def _python_keys_to_fields(cls: type[WireModel], data: Any) -> Any:
@@ -229,11 +238,13 @@ class FieldError:
         reason: why the value is refused (``is required``, ``String should have at most 32 characters``).
         problems: for values with an inner structure (an operator's JSON Schema), every
             ``(place inside the value, reason)`` pair the validator listed in ``ctx["problems"]``.
+        kind: pydantic's error type (``too_long``, ``missing``, ``string_pattern_mismatch``...).
     """
 
     segments: Segments
     reason: str
     problems: tuple[tuple[str, str], ...] = ()
+    kind: str = ""
 
     @property
     def path(self) -> str:
@@ -247,7 +258,8 @@ def field_errors(model: type[WireModel], error: ValidationError, *, python: bool
     for err in error.errors(include_url=False):
         reason = "is required" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
         problems = (err.get("ctx") or {}).get("problems") or ()
-        found.append(FieldError(_field_segments(model, err["loc"], wire=not python), reason, tuple(problems)))
+        segments = _field_segments(model, err["loc"], wire=not python)
+        found.append(FieldError(segments, reason, tuple(problems), err["type"]))
     return found
 
 

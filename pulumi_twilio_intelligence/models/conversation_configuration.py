@@ -16,6 +16,7 @@ from pydantic import Field
 from ._base import WireModel
 from ._types import Uri
 from .defaults import ServerDefault
+from .memory_store import MEMORY_STORE_ID_PATTERN as MEMORY_STORE_ID_PATTERN  # its home; kept importable here
 
 GroupingType = Literal[
     "GROUP_BY_PROFILE", "GROUP_BY_PARTICIPANT_ADDRESSES", "GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE"
@@ -24,8 +25,12 @@ OperationStatusValue = Literal["PENDING", "COMPLETED", "FAILED"]
 CallbackMethod = Literal["POST", "GET"]
 
 DISPLAY_NAME_PATTERN = r"^[a-zA-Z0-9-_ ]+$"
-MEMORY_STORE_ID_PATTERN = r"^mem_(store|service)_[0-7][0-9a-z]{25}$"
 IDEMPOTENCY_KEY_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+#: Live limits the document does not state (Twilio's live-tested notes, C2): capture rules per
+#: channel of one configuration, and configurations per account.
+MAX_CAPTURE_RULES = 100
+MAX_CONFIGURATIONS = 10
 
 #: Server-side default of ``statusCallbacks[].method``.
 DEFAULT_CALLBACK_METHOD = "POST"
@@ -50,10 +55,11 @@ class CaptureRule(WireModel):
 
 
 class ChannelSetting(WireModel):
-    """``{statusTimeouts?, captureRules?}``: the settings of one channel (``VOICE``, ``SMS``...)."""
+    """``{statusTimeouts?, captureRules?}``: the settings of one channel (``VOICE``, ``SMS``...);
+    at most 100 capture rules (a live limit, C2)."""
 
     status_timeouts: StatusTimeouts | None = None
-    capture_rules: list[CaptureRule] | None = None
+    capture_rules: list[CaptureRule] | None = Field(None, max_length=MAX_CAPTURE_RULES)
 
 
 class StatusCallback(WireModel):
