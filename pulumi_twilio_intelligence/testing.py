@@ -27,11 +27,11 @@ from typing import Any
 from pulumi import automation as auto
 from semver import VersionInfo
 
-from .config import SOURCES
+from .config import BASE_URL_SETTINGS, SOURCES
 from .emulator.accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
 
-#: The stack config keys of the two base URLs.
-BASE_URL_KEYS = (SOURCES["intelligence_base_url"][0], SOURCES["conversations_base_url"][0])
+#: The stack config keys of the base URLs (Intelligence, Conversations, Memory, Knowledge).
+BASE_URL_KEYS = tuple(SOURCES[name][0] for name in BASE_URL_SETTINGS)
 
 
 def find_pulumi_bin(pulumi_bin: str | os.PathLike[str] | None = None) -> Path | None:
@@ -92,7 +92,8 @@ def engine_env(
 
     The provider process runs ``python`` (it must have this package installed); ``pulumi_bin`` (the
     folder holding ``pulumi``, see :func:`find_pulumi_bin`) goes first on ``PATH``; with
-    ``emulator_url`` both Twilio base URLs point at the emulator.
+    ``emulator_url`` every Twilio base URL (Intelligence, Conversations, Memory, Knowledge) points at
+    the emulator.
     """
     (root / "state").mkdir(parents=True, exist_ok=True)
     (root / "pulumi-home").mkdir(parents=True, exist_ok=True)
@@ -110,7 +111,7 @@ def engine_env(
         "PATH": os.pathsep.join([*path, os.environ.get("PATH", "")]),
     }
     if emulator_url:
-        for name in ("intelligence_base_url", "conversations_base_url"):
+        for name in BASE_URL_SETTINGS:
             env[SOURCES[name][1]] = emulator_url
     env.update(extra or {})
     return env
@@ -149,8 +150,9 @@ def local_stack(
 
     With ``emulator_url``, the engine's processes get the ``TWILIO_*_BASE_URL`` variables; an inline
     program runs in this process, so for it the URL also goes into the stack config
-    (``twilio:intelligenceBaseUrl``, ``twilio:conversationsBaseUrl``), which its lookups
-    (``get_operator``) and the provider read first. This process's ``os.environ`` is never changed.
+    (``twilio:intelligenceBaseUrl``, ``twilio:conversationsBaseUrl``, ``twilio:memoryBaseUrl``,
+    ``twilio:knowledgeBaseUrl``), which its lookups (``get_operator``...) and the provider read
+    first. This process's ``os.environ`` is never changed.
 
     Raises:
         ValueError: neither ``program`` nor ``work_dir`` given, or ``program`` without ``project_name``.
