@@ -22,15 +22,18 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pydantic import ValidationError
 
 from ..client import Collection, TwilioClient, WriteResult, parse_response
 from ..config import Settings
 from ..errors import ConfigurationError, ObjectGoneError, OperationFailedError, TwilioApiError, TwilioError
-from ..models import Operation
-from ._check import validate_inputs, warn
+from ..models import Operation, lenient
+from ._check import online_findings, validate_inputs, warn
 from ._idempotency import MAX_KEYS, idempotency_key
+from ._known import known_objects
 from ._recovery import may_have_acted, recover_create
 from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, ResourceSpec
+from ._workers import lift_worker_limit
 
 T = TypeVar("T")
 
@@ -53,9 +56,9 @@ def from_engine(value: Any) -> Any:
 class TwilioProvider(ResourceProvider):
     """Generic ``ResourceProvider`` driven by ``SPEC``.
 
-    Thread-safe: the dynamic provider server calls up to 4 methods at once on one instance; they
-    share one :class:`TwilioClient` for writes and reads and one, with a small retry budget, for
-    ``check``.
+    Thread-safe: the dynamic provider server calls many methods at once on one instance (up to
+    :data:`~._workers.PROVIDER_THREADS`, see :mod:`._workers`); they share one :class:`TwilioClient`
+    for writes and reads and one, with a small retry budget, for ``check``.
     """
 
     SPEC: ClassVar[ResourceSpec]
@@ -75,6 +78,9 @@ class TwilioProvider(ResourceProvider):
         Raises:
             ConfigurationError: a number setting (timeouts, retries) that does not parse.
         """
+        problem = lift_worker_limit()  # once per process: more than 4 provider calls at once
+        if problem:
+            warn(problem)
         self._settings = Settings.load(req.config)
 
     def _shared(self, name: str, make: Callable[[Settings], TwilioClient]) -> TwilioClient:
@@ -108,17 +114,21 @@ class TwilioProvider(ResourceProvider):
 
     # -- check and diff -----------------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the inputs, at preview and again before ``create``/``update``.
 
         Returns the inputs unchanged and one ``CheckFailure(property, reason)`` per problem, the
         property a Python path such as ``rules[1].triggers[0].parameters.count``. Values not known
         yet (outputs of resources still to be created) are skipped. Online checks (referenced
-        operators and their versions, attached configurations) use ``GET`` requests when
-        credentials are configured; problems reaching Twilio become warnings, never failures.
-        Each warning starts with the resource's identity (``project/stack/Type/name``).
+        operators and their versions, attached configurations) verify, when credentials are
+        configured, only the references that changed since ``olds`` (the old inputs; ``{}`` on
+        create), with objects this provider process already knows, else ``GET`` requests: a no-op
+        preview makes none. Problems reaching Twilio become warnings, never failures. Each
+        warning starts with the resource's identity (``project/stack/Type/name``).
         """
-        failures, warnings = validate_inputs(self.SPEC, from_engine(news), self._check_client())
+        failures, warnings = validate_inputs(
+            self.SPEC, from_engine(news), self._check_client(), from_engine(olds or {})
+        )
         who = news.get(RESOURCE_IDENTITY) or self.SPEC.type_name
         for message in warnings:
             warn(f"{who}: {message}")
@@ -168,26 +178,40 @@ class TwilioProvider(ResourceProvider):
             if spec.endpoint.asynchronous or not may_have_acted(exc):
                 raise
             result = WriteResult(recover_create(spec, collection, props, sent, exc))
+        self._remember(collection, result.resource)
         return CreateResult(result.resource["id"], self._outputs(result.resource, props, result.operation))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Fetch the object (``GET {collection}/{id}``) for ``pulumi refresh`` and ``Resource.get``.
 
-        Returns the outputs and, as ``inputs``, the remote values of every input field, so that a
-        refresh leaves no phantom diff. A 404 returns an empty id: the engine drops the resource
-        from the state.
+        Returns the outputs, and as ``inputs``:
+
+        * ``None`` when the remote input fields have the same canonical form as those in ``props``
+          (the outputs in the state): the engine keeps the inputs the user wrote, so a refresh
+          without drift leaves the state untouched and the next ``up`` is a true no-op;
+        * otherwise (drift, or ``Resource.get``) the remote values of every input field, so that
+          the refresh reports the drift field by field and leaves no phantom diff.
+
+        The online checks then run again on every reference of the object (cached per process) and
+        print what they find as warnings: this is when a pinned version that became DEPRECATED or
+        RETIRED is reported. A 404 returns an empty id: the engine drops the resource from the state.
 
         Raises:
             TwilioApiError: any other error status.
         """
         props = from_engine(props)
+        collection = self._collection()
         try:
-            remote = self._collection().fetch(id_)
+            remote = collection.fetch(id_)
         except TwilioApiError as exc:
             if exc.not_found:
                 return ReadResult(None, {})
             raise
+        self._remember(collection, remote)
         outs = self._outputs(remote, props)
+        self._recheck(outs, props)
+        if not self.SPEC.changed_fields(props, outs):
+            return ReadResult(id_, outs, None)
         inputs = {k: v for k, v in outs.items() if k in self.SPEC.input_fields}
         inputs.update({k: props[k] for k in PROVIDER_INPUTS if props.get(k) is not None})
         return ReadResult(id_, outs, inputs)
@@ -195,9 +219,11 @@ class TwilioProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Replace the object's fields with the new inputs (``PUT {collection}/{id}``).
 
-        Operators send ``If-Match: <version in the state>``; Intelligence Configurations first read
-        the current rules (``GET``) to send their ids; Conversation Configurations send an
-        ``Idempotency-Key`` and wait for the Operation. Returns the complete output set.
+        Operators send ``If-Match: <version in the state>``; Intelligence Configurations send their
+        rules with the ids in the state (no ``GET``; when Twilio refuses them with a 400, the state
+        was stale: the current rules are fetched once and the ``PUT`` is sent again if that changes
+        its body); Conversation Configurations send an ``Idempotency-Key`` and wait for the
+        Operation. Returns the complete output set.
 
         Raises:
             TwilioApiError: 412 when the operator changed outside Pulumi, 404 when the object is
@@ -206,6 +232,7 @@ class TwilioProvider(ResourceProvider):
         """
         olds, news = from_engine(olds), from_engine(news)
         result = self._update(id_, olds, news)
+        self._remember(self._collection(), result.resource)
         return UpdateResult(self._outputs(result.resource, news, result.operation))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -218,6 +245,7 @@ class TwilioProvider(ResourceProvider):
         """
         spec = self.SPEC
         collection = self._collection()
+        known_objects(collection.client).forget(collection.item_url(id_))
         try:
             self._write(
                 props,
@@ -263,15 +291,14 @@ class TwilioProvider(ResourceProvider):
     def _update(
         self, id_: str, olds: dict[str, Any], news: dict[str, Any], current: dict[str, Any] | None = None
     ) -> WriteResult:
-        """``PUT`` the new inputs; ``current`` is the object as just fetched, if the caller has it."""
+        """``PUT`` the new inputs; ``current`` is the object as just fetched, if the caller has it,
+        else the object as the state (``olds``) has it."""
         spec = self.SPEC
         collection = self._collection()
         desired = spec.update_model.from_python({**spec.update_defaults, **self._inputs(news)}).to_wire()
         if_match = str(olds["version"]) if spec.if_match and olds.get("version") is not None else None
-        try:
-            body = desired
-            if spec.update_body is not None:
-                body = spec.update_body(desired, current if current is not None else collection.fetch(id_))
+
+        def put(body: dict[str, Any]) -> WriteResult:
             return self._write(
                 news,
                 "PUT",
@@ -280,6 +307,25 @@ class TwilioProvider(ResourceProvider):
                 olds.get("version"),
                 lambda key: collection.update(id_, body, if_match=if_match, idempotency_key=key),
             )
+
+        try:
+            if spec.update_body is None:
+                return put(desired)
+            fetched = current is not None
+            if current is None:
+                current = self._as_remote(id_, olds)
+            if current is None:
+                current, fetched = collection.fetch(id_), True
+            body = spec.update_body(desired, current)
+            try:
+                return put(body)
+            except TwilioApiError as exc:
+                if exc.status != 400 or fetched:
+                    raise
+                retry = spec.update_body(desired, collection.fetch(id_))  # the state may be stale
+                if retry == body:
+                    raise
+                return put(retry)
         except TwilioApiError as exc:
             if exc.status == 412:
                 raise exc.with_hint(
@@ -292,6 +338,36 @@ class TwilioProvider(ResourceProvider):
                     "state, then `pulumi up` to create it again"
                 ) from None
             raise
+
+    def _as_remote(self, id_: str, olds: dict[str, Any]) -> dict[str, Any] | None:
+        """The object as the old outputs record it, in Twilio's wire shape, or ``None`` when they
+        do not have the documented shape (an old state)."""
+        try:
+            return lenient(self.SPEC.response_model).from_python({**olds, "id": id_}).to_wire()
+        except ValidationError:
+            return None
+
+    def _remember(self, collection: Collection, resource: dict[str, Any]) -> None:
+        """Tell the process's online checks what Twilio answered for this object (and what else
+        that answer answers: :attr:`ResourceSpec.also_answers`)."""
+        id_ = resource.get("id")
+        if not isinstance(id_, str):
+            return
+        known = known_objects(collection.client)
+        known.forget(collection.item_url(id_))
+        known.store(collection.item_url(id_), resource)
+        for endpoint, other in self.SPEC.also_answers(resource):
+            known.store(Collection(collection.client, endpoint).item_url(other), resource)
+
+    def _recheck(self, outs: dict[str, Any], props: dict[str, Any]) -> None:
+        """Run the online checks again on every reference of ``outs`` and warn about what they find."""
+        try:
+            findings = online_findings(self.SPEC, outs, self._check_client())
+        except TwilioError as exc:
+            findings = [f"could not verify the references: {exc}"]
+        who = props.get(RESOURCE_IDENTITY) or self.SPEC.type_name
+        for message in findings:
+            warn(f"{who}: {message}")
 
     def _write(
         self,
@@ -343,4 +419,5 @@ class TwilioProvider(ResourceProvider):
             raise
         olds = parse_response(spec.response_model, current, method="GET", path=spec.endpoint.path).to_python()
         result = self._update(existing, olds, props, current=current)
+        self._remember(self._collection(), result.resource)
         return CreateResult(existing, self._outputs(result.resource, props, result.operation))
