@@ -31,7 +31,7 @@ from ..client import Collection, Endpoint
 from ..errors import TwilioApiError, TwilioError
 from ..models import field_errors, unknown_keys
 from ._known import known_objects
-from ._spec import EXISTING_ID, ResourceSpec
+from ._spec import EXISTING_ID, UPDATE_METHOD, UPDATE_METHODS, ResourceSpec
 
 if TYPE_CHECKING:
     from ..client import TwilioClient
@@ -153,7 +153,16 @@ def _occurs(value: Any, within: Any) -> bool:
     return False
 
 
-def _under_unknown(data: Any, segments: Sequence[int | str]) -> bool:
+#: pydantic error types about a list or map itself (its length, its being a list or map): known as
+#: soon as the container is, even while its items are not (six rules whose operators are outputs of
+#: resources still to be created are six rules).
+SHAPE_ERRORS = frozenset({"too_long", "too_short", "list_type", "dict_type"})
+
+
+def _under_unknown(data: Any, segments: Sequence[int | str], kind: str = "") -> bool:
+    """Whether an error of type ``kind`` at ``segments`` depends on a value not known yet: the value
+    there, or one on the way to it, is unknown, or it is a container with unknowns inside and the
+    error is not about the container's shape (:data:`SHAPE_ERRORS`)."""
     current = data
     for segment in segments:
         if contains_unknowns(current) and not isinstance(current, (dict, list)):
@@ -164,6 +173,8 @@ def _under_unknown(data: Any, segments: Sequence[int | str]) -> bool:
             current = current[segment]
         else:
             return False
+    if isinstance(current, (dict, list)) and kind in SHAPE_ERRORS:
+        return False
     return contains_unknowns(current)
 
 
@@ -182,7 +193,7 @@ def validate_inputs(
         model.from_python(sent)
     except ValidationError as exc:
         for error in field_errors(model, exc, python=True):
-            if _under_unknown(sent, error.segments):
+            if _under_unknown(sent, error.segments, error.kind):
                 continue
             path = error.path or "inputs"
             if error.problems:  # one failure per place inside the value: output_schema.properties.a.minLength
@@ -195,6 +206,12 @@ def validate_inputs(
     known_existing = existing is not None and not contains_unknowns(existing)
     if known_existing and spec.id_pattern and not (isinstance(existing, str) and re.match(spec.id_pattern, existing)):
         failures.append(CheckFailure(EXISTING_ID, f"must be an id of an existing {spec.title} ({spec.id_pattern})"))
+    method = inputs.get(UPDATE_METHOD)
+    if method is not None and not contains_unknowns(method):
+        if not spec.replace_unless_in_place:
+            failures.append(CheckFailure(UPDATE_METHOD, f"is not an input of {spec.title}"))
+        elif method not in UPDATE_METHODS:
+            failures.append(CheckFailure(UPDATE_METHOD, f"must be one of {', '.join(map(repr, UPDATE_METHODS))}"))
     ctx = CheckContext(fields, client, _fields(spec, olds or {}))
     for rule in (*spec.checks, *spec.online_checks):
         failures.extend(rule(ctx))

@@ -39,8 +39,8 @@ from ..models import lenient
 from ._check import online_findings, validate_inputs, warn
 from ._idempotency import MAX_KEYS, idempotency_key
 from ._known import known_objects
-from ._recovery import may_have_acted, recover_create
-from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, ResourceSpec
+from ._recovery import find_created, may_have_acted, recover_create
+from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, UPDATE_METHOD, ResourceSpec
 from ._workers import lift_worker_limit
 
 T = TypeVar("T")
@@ -145,15 +145,26 @@ class TwilioProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare canonical forms of the old outputs (state) and the new inputs; no request is sent.
 
-        ``__provider``, ``existing_id`` and server-managed fields are not compared, and Twilio's
-        defaults and normalisations are applied to both sides (:meth:`ResourceSpec.canonical`).
-        A change of what Twilio cannot update in place (the parent, a trait group's name, a knowledge
-        source's type: :meth:`ResourceSpec.replaced_fields`) is listed in ``replaces``.
+        ``__provider``, the provider's own inputs (``existing_id``, ``update_method``) and
+        server-managed fields are not compared, and Twilio's defaults and normalisations are applied
+        to both sides (:meth:`ResourceSpec.canonical`). A change of what Twilio cannot update in
+        place (the parent, a trait group's name, a knowledge source's type, a Conversation
+        Configuration's grouping type: :meth:`ResourceSpec.replaced_fields`), and of the inputs
+        replaced unless ``update_method`` is ``"in_place"`` (an Intelligence Configuration's rules:
+        :meth:`ResourceSpec.replaced_unless_in_place`), is listed in ``replaces``; a value not known
+        yet counts as changed. ``delete_before_replace`` is the spec's, when something is replaced.
         """
+        spec = self.SPEC
         olds, news = from_engine(olds), from_engine(news)
-        changed = self.SPEC.changed_fields(olds, news)
-        replaces = self.SPEC.replaced_fields(olds, news) if changed else []
-        return DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False)
+        changed = spec.changed_fields(olds, news)
+        replaces = spec.replaced_fields(olds, news) if changed else []
+        replaces += [f for f in spec.replaced_unless_in_place(changed, news.get(UPDATE_METHOD)) if f not in replaces]
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=[],
+            delete_before_replace=bool(replaces) and spec.delete_before_replace,
+        )
 
     # -- create, read, update, delete ---------------------------------------------------------
 
@@ -163,7 +174,8 @@ class TwilioProvider(ResourceProvider):
         Asynchronous collections (Conversations v2) send a deterministic ``Idempotency-Key`` and
         wait for the Operation. When the answer to a synchronous create is lost (a timeout, a
         dropped connection, a 5xx), the object Twilio may have created is looked for and adopted if
-        exactly one fresh identical object exists (:mod:`._recovery`). Returns
+        exactly one fresh identical object exists (:mod:`._recovery`); so is the object of an
+        asynchronous create whose Operation completed without naming its id (C4). Returns
         ``CreateResult(id, outputs)``: the id is Twilio's, the outputs every field Twilio returns
         (Python names) plus the provider's own inputs.
 
@@ -186,15 +198,16 @@ class TwilioProvider(ResourceProvider):
             return CreateResult(spec.join_id(parent, None), self._outputs(result.resource, props, result.operation))
         key = str(props[spec.key_field]) if spec.key_field else None
         sent = collection.client.clock()
+
+        def send(idempotency: str | None) -> WriteResult:
+            result = collection.create(body, idempotency_key=idempotency, object_id=key)
+            if result.resource or result.operation is None:
+                return result
+            # C4: Twilio named no id, neither in the 202 nor in the Operation: find the object
+            return WriteResult(find_created(spec, collection, props, result), result.operation)
+
         try:
-            result = self._write(
-                props,
-                spec.create_method,
-                collection.endpoint.path,
-                body,
-                None,
-                lambda k: collection.create(body, idempotency_key=k, object_id=key),
-            )
+            result = self._write(props, spec.create_method, collection.endpoint.path, body, None, send)
         except TwilioError as exc:
             if spec.endpoint.asynchronous or not may_have_acted(exc):
                 raise

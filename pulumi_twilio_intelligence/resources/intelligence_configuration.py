@@ -6,7 +6,7 @@ replacements; existing rules are sent with their ids so that rule ids stay stabl
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 from pulumi.dynamic import CheckFailure
@@ -217,6 +217,9 @@ INTELLIGENCE_CONFIGURATION = ResourceSpec(
     update_body=keep_rule_ids,
     online_checks=(check_rule_operators,),
     created_at=lambda _client, item: item.get("dateCreated") if item.get("version") == 1 else None,
+    # I1: a PUT of the rules may leave the new version inactive: by default a new configuration
+    # replaces the old one (created first; the engine re-points the dependents, then deletes it)
+    replace_unless_in_place=("rules",),
 )
 
 
@@ -241,6 +244,10 @@ class IntelligenceConfiguration(TwilioResource, module=MODULE, name="Intelligenc
             "context": {...}}``.
         description: free text.
         existing_id: adopt this existing configuration (updated to these inputs); read at creation only.
+        update_method: how a change of ``rules`` is applied: ``"replace"`` (the default: a new
+            configuration is created, the Conversation Configurations attaching this one are updated
+            to its id, then this one is deleted) or ``"in_place"`` (the documented ``PUT``, which live
+            Twilio may leave inactive). ``display_name`` and ``description`` always change in place.
         opts: Pulumi resource options.
     """
 
@@ -262,10 +269,17 @@ class IntelligenceConfiguration(TwilioResource, module=MODULE, name="Intelligenc
         rules: pulumi.Input[list[pulumi.Input[RuleArgs]]],
         description: pulumi.Input[str] | None = None,
         existing_id: pulumi.Input[str] | None = None,
+        update_method: pulumi.Input[Literal["replace", "in_place"]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(
             resource_name,
-            {"display_name": display_name, "description": description, "rules": rules, "existing_id": existing_id},
+            {
+                "display_name": display_name,
+                "description": description,
+                "rules": rules,
+                "existing_id": existing_id,
+                "update_method": update_method,
+            },
             opts,
         )
