@@ -89,3 +89,4 @@ def test_the_in_process_helpers_live_in_the_testing_layer() -> None:
 
     assert not {"mock_twilio", "InProcessEmulator"} & set(dir(emulator))
     assert {"mock_twilio", "InProcessEmulator"} <= set(testing.__all__)
+    assert [name for name in testing.__all__ if not hasattr(testing, name)] == []
