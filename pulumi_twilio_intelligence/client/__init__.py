@@ -2,10 +2,18 @@
 
 from ._collection import Collection, Endpoint, WriteResult
 from ._endpoints import (
+    CONTROL_PLANE_PAGE_SIZE,
     CONVERSATION_CONFIGURATIONS,
+    IDENTITY_RESOLUTION_SETTINGS,
     INTELLIGENCE_CONFIGURATIONS,
+    KNOWLEDGE_BASES,
+    KNOWLEDGE_OPERATIONS,
+    KNOWLEDGE_SOURCES,
     MAX_PAGE_SIZE,
+    MEMORY_OPERATIONS,
+    MEMORY_STORES,
     OPERATORS,
+    TRAIT_GROUPS,
     operator_version_lifecycle,
     operator_versions,
 )
@@ -19,11 +27,19 @@ from ._retry import parse_retry_after
 from ._time import http_date, iso, iso_time
 
 __all__ = [
+    "CONTROL_PLANE_PAGE_SIZE",
     "CONVERSATIONS_OPERATIONS",
     "CONVERSATION_CONFIGURATIONS",
+    "IDENTITY_RESOLUTION_SETTINGS",
     "INTELLIGENCE_CONFIGURATIONS",
+    "KNOWLEDGE_BASES",
+    "KNOWLEDGE_OPERATIONS",
+    "KNOWLEDGE_SOURCES",
     "MAX_PAGE_SIZE",
+    "MEMORY_OPERATIONS",
+    "MEMORY_STORES",
     "OPERATORS",
+    "TRAIT_GROUPS",
     "AcceptedOperation",
     "Collection",
     "Endpoint",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import OperatorVersionSummary
-from ._collection import Endpoint
+from ..models import ControlPlaneOperation, OperatorVersionSummary
+from ._collection import PARENT, Endpoint
 from ._http import TwilioClient
-from ._operations import CONVERSATIONS_OPERATIONS
+from ._operations import CONVERSATIONS_OPERATIONS, OperationKind
 from ._pagination import iter_items
 from ._responses import parse_response
 
@@ -19,8 +19,29 @@ INTELLIGENCE_CONFIGURATIONS = Endpoint("intelligence", "/v3/ControlPlane/Configu
 CONVERSATION_CONFIGURATIONS = Endpoint(
     "conversations", "/v2/ControlPlane/Configurations", operations=CONVERSATIONS_OPERATIONS
 )
-#: Items per page when a whole list is read (Twilio's maximum).
+#: Memory v1 Operations (``/v1/ControlPlane/Operations/{id}`` on memory.twilio.com): a create's
+#: object is ``result.id``.
+MEMORY_OPERATIONS = OperationKind(ControlPlaneOperation)
+#: Knowledge v2 Operations (``/v2/ControlPlane/Operations/{id}`` on knowledge.twilio.com): the same shape.
+KNOWLEDGE_OPERATIONS = OperationKind(ControlPlaneOperation)
+#: Memory Stores (Memory v1): create, PATCH and delete are asynchronous Operations.
+MEMORY_STORES = Endpoint("memory", "/v1/ControlPlane/Stores", operations=MEMORY_OPERATIONS)
+#: A store's Trait Groups, addressed by display name; a fetched group comes as ``{traitGroup, meta}``.
+TRAIT_GROUPS = Endpoint(
+    "memory", f"{MEMORY_STORES.path}/{PARENT}/TraitGroups", operations=MEMORY_OPERATIONS, envelope="traitGroup"
+)
+#: A store's Identity Resolution Settings: one per store, at this URL itself (GET, PUT with If-Match).
+IDENTITY_RESOLUTION_SETTINGS = Endpoint(
+    "memory", f"{MEMORY_STORES.path}/{PARENT}/IdentityResolutionSettings", operations=MEMORY_OPERATIONS
+)
+#: Knowledge Bases (Knowledge v2): create, PATCH and delete are asynchronous Operations.
+KNOWLEDGE_BASES = Endpoint("knowledge", "/v2/ControlPlane/KnowledgeBases", operations=KNOWLEDGE_OPERATIONS)
+#: A Knowledge Base's knowledge sources: synchronous writes (201, 200 or 202 without Operation, 204).
+KNOWLEDGE_SOURCES = Endpoint("knowledge", f"/v2/KnowledgeBases/{PARENT}/Knowledge")
+#: Items per page when a whole list is read (Twilio's maximum; ControlPlane lists of Memory and
+#: Knowledge take at most :data:`CONTROL_PLANE_PAGE_SIZE`).
 MAX_PAGE_SIZE = 1000
+CONTROL_PLANE_PAGE_SIZE = 100
 
 
 def operator_versions(operator_id: str) -> Endpoint:

@@ -94,6 +94,7 @@ class TwilioClient:
         self._transport = transport
         self._timing = timing
         self._http: httpx.Client | None = None
+        self._anonymous: httpx.Client | None = None
         self._lock = threading.Lock()
         self._server_time: tuple[float, float] | None = None  # (Twilio's Date, our clock() then)
 
@@ -123,12 +124,24 @@ class TwilioClient:
                 )
             return self._http
 
-    def close(self) -> None:
-        """Close the connection pool."""
+    def _anonymous_client(self) -> httpx.Client:
+        """A client without credentials (presigned upload URLs live on other hosts)."""
         with self._lock:
-            if self._http is not None:
-                self._http.close()
-                self._http = None
+            if self._anonymous is None:
+                self._anonymous = httpx.Client(
+                    timeout=self.settings.http_timeout,
+                    transport=self._transport or _default_transport(),
+                    headers={"User-Agent": USER_AGENT},
+                )
+            return self._anonymous
+
+    def close(self) -> None:
+        """Close the connection pools."""
+        with self._lock:
+            for http in (self._http, self._anonymous):
+                if http is not None:
+                    http.close()
+            self._http = self._anonymous = None
 
     def server_now(self) -> float:
         """Twilio's current time (seconds since the epoch): the ``Date`` of the latest answer plus the
@@ -155,8 +168,13 @@ class TwilioClient:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        authenticated: bool = True,
     ) -> httpx.Response:
         """Send one request, retrying what is safe to retry, and return a 2xx response.
+
+        ``content`` is a raw body (instead of ``json``); ``authenticated=False`` sends no credentials
+        (a presigned upload URL, which may be on another host: credentials only ever go to Twilio).
 
         Retries: 429 and connection errors always; 5xx and lost responses only for GET/DELETE or
         when ``headers`` carry an ``Idempotency-Key``; at most ``settings.max_retries`` times, waiting
@@ -169,12 +187,16 @@ class TwilioClient:
             ConfigurationError: no credentials are configured.
         """
         method = method.upper()
-        replay_safe = method in SAFE_METHODS or any(k.lower() == "idempotency-key" for k in (headers or {}))
-        client = self._client()
+        replay_safe = (
+            method in SAFE_METHODS
+            or (method == "PUT" and not authenticated)  # an upload of the same bytes to the same URL
+            or any(k.lower() == "idempotency-key" for k in (headers or {}))
+        )
+        client = self._client() if authenticated else self._anonymous_client()
         secrets = self.settings.secrets()
 
         def attempt() -> httpx.Response:
-            response = client.request(method, url, json=json, params=params, headers=headers)
+            response = client.request(method, url, json=json, params=params, headers=headers, content=content)
             date = self._note_date(response)
             if response.is_success:
                 return response

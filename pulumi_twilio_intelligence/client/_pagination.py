@@ -22,7 +22,8 @@ def iter_items(
 ) -> Iterator[dict[str, Any]]:
     """Every item of a list endpoint, page after page, until ``meta.nextToken`` is absent.
 
-    The list key is read from ``meta.key`` (``items`` in v3, ``configurations`` in v2).
+    The list key is read from ``meta.key`` (``items`` in v3, ``configurations`` in v2, ``stores``,
+    ``traitGroups``, ``knowledgeBases``, ``knowledge``), else it is the page's one list.
 
     Raises:
         TwilioApiError, TwilioConnectionError: as :meth:`TwilioClient.request`.
@@ -33,7 +34,7 @@ def iter_items(
         page = client.get_json(url, params=query)
         meta = page.get("meta") if isinstance(page, dict) else None
         meta = meta if isinstance(meta, dict) else {}
-        key = meta.get("key") or ("items" if "items" in page else "configurations")
+        key = meta.get("key") or _list_key(page)
         items = page.get(key) if isinstance(page, dict) else None
         if not isinstance(items, list):
             raise UnexpectedResponseError(f"GET {httpx.URL(url).path} answered a page without a list of {key}")
@@ -42,3 +43,12 @@ def iter_items(
         if not token:
             return
         query["pageToken"] = token
+
+
+def _list_key(page: Any) -> str:
+    """The key of the list in a page whose ``meta.key`` is missing or null (Knowledge v2's example)."""
+    if isinstance(page, dict):
+        for key, value in page.items():
+            if key != "meta" and isinstance(value, list):
+                return str(key)
+    return "items"

@@ -1,5 +1,6 @@
 """The Pulumi resources: ``Operator``, ``IntelligenceConfiguration``, ``ConversationConfiguration``,
-and the lookups ``get_operator`` and ``get_operator_version``."""
+``MemoryStore``, ``TraitGroup``, ``IdentityResolutionSettings``, ``KnowledgeBase``, ``Knowledge``, and
+the lookups ``get_operator``, ``get_operator_version``, ``get_memory_store`` and ``get_knowledge_base``."""
 
 from .args import (
     ActionArgs,
@@ -7,7 +8,9 @@ from .args import (
     ChannelSettingArgs,
     ContextToggleArgs,
     ConversationsV1BridgeArgs,
+    IdentifierConfigArgs,
     KnowledgeContextArgs,
+    KnowledgeSourceArgs,
     MemoryContextArgs,
     OperatorContextArgs,
     OperatorParameterArgs,
@@ -17,13 +20,29 @@ from .args import (
     StatusCallbackArgs,
     StatusTimeoutsArgs,
     TrainingExampleArgs,
+    TraitDefinitionArgs,
+    TraitValidationRuleArgs,
     TriggerArgs,
     TriggerParametersArgs,
 )
 from .conversation_configuration import ConversationConfiguration, ConversationConfigurationProvider
+from .identity_resolution_settings import IdentityResolutionSettings, IdentityResolutionSettingsProvider
 from .intelligence_configuration import IntelligenceConfiguration, IntelligenceConfigurationProvider
-from .lookups import GetOperatorResult, GetOperatorVersionResult, get_operator, get_operator_version
+from .knowledge import Knowledge, KnowledgeProvider
+from .knowledge_base import KnowledgeBase, KnowledgeBaseProvider
+from .lookups import (
+    GetKnowledgeBaseResult,
+    GetMemoryStoreResult,
+    GetOperatorResult,
+    GetOperatorVersionResult,
+    get_knowledge_base,
+    get_memory_store,
+    get_operator,
+    get_operator_version,
+)
+from .memory_store import MemoryStore, MemoryStoreProvider
 from .operator import Operator, OperatorProvider
+from .trait_group import TraitGroup, TraitGroupProvider
 
 __all__ = [
     "ActionArgs",
@@ -33,12 +52,24 @@ __all__ = [
     "ConversationConfiguration",
     "ConversationConfigurationProvider",
     "ConversationsV1BridgeArgs",
+    "GetKnowledgeBaseResult",
+    "GetMemoryStoreResult",
     "GetOperatorResult",
     "GetOperatorVersionResult",
+    "IdentifierConfigArgs",
+    "IdentityResolutionSettings",
+    "IdentityResolutionSettingsProvider",
     "IntelligenceConfiguration",
     "IntelligenceConfigurationProvider",
+    "Knowledge",
+    "KnowledgeBase",
+    "KnowledgeBaseProvider",
     "KnowledgeContextArgs",
+    "KnowledgeProvider",
+    "KnowledgeSourceArgs",
     "MemoryContextArgs",
+    "MemoryStore",
+    "MemoryStoreProvider",
     "Operator",
     "OperatorContextArgs",
     "OperatorParameterArgs",
@@ -49,8 +80,14 @@ __all__ = [
     "StatusCallbackArgs",
     "StatusTimeoutsArgs",
     "TrainingExampleArgs",
+    "TraitDefinitionArgs",
+    "TraitGroup",
+    "TraitGroupProvider",
+    "TraitValidationRuleArgs",
     "TriggerArgs",
     "TriggerParametersArgs",
+    "get_knowledge_base",
+    "get_memory_store",
     "get_operator",
     "get_operator_version",
 ]

@@ -204,6 +204,8 @@ def validate_inputs(
         failures.append(CheckFailure(path, "is not a property of this object; check the spelling and nesting"))
     existing = inputs.get(EXISTING_ID)
     known_existing = existing is not None and not contains_unknowns(existing)
+    if known_existing and spec.parent and isinstance(existing, str):
+        existing = existing.rsplit("/", 1)[-1]  # a Pulumi id "{parent}/{key}" names the same object
     if known_existing and spec.id_pattern and not (isinstance(existing, str) and re.match(spec.id_pattern, existing)):
         failures.append(CheckFailure(EXISTING_ID, f"must be an id of an existing {spec.title} ({spec.id_pattern})"))
     method = inputs.get(UPDATE_METHOD)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from pulumi.dynamic import (
+    CheckFailure,
     CheckResult,
     ConfigureRequest,
     CreateResult,
@@ -24,7 +25,14 @@ from pulumi.dynamic import (
 )
 from pydantic import ValidationError
 
-from ..client import Collection, TwilioClient, WriteResult, parse_response, wait_until_ready
+from ..client import (
+    CONTROL_PLANE_PAGE_SIZE,
+    Collection,
+    TwilioClient,
+    WriteResult,
+    parse_response,
+    wait_until_ready,
+)
 from ..config import Settings
 from ..errors import (
     ConfigurationError,
@@ -134,13 +142,16 @@ class TwilioProvider(ResourceProvider):
         preview makes none. Problems reaching Twilio become warnings, never failures. Each
         warning starts with the resource's identity (``project/stack/Type/name``).
         """
+        derived: list[CheckFailure] = []
+        if self.SPEC.derive is not None:
+            news, derived = self.SPEC.derive(dict(news))
         failures, warnings = validate_inputs(
             self.SPEC, from_engine(news), self._check_client(), from_engine(olds or {})
         )
         who = news.get(RESOURCE_IDENTITY) or self.SPEC.type_name
         for message in warnings:
             warn(f"{who}: {message}")
-        return CheckResult(news, failures)
+        return CheckResult(news, derived + failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare canonical forms of the old outputs (state) and the new inputs; no request is sent.
@@ -208,11 +219,24 @@ class TwilioProvider(ResourceProvider):
 
         try:
             result = self._write(props, spec.create_method, collection.endpoint.path, body, None, send)
+        except OperationFailedError as exc:
+            left = self._failed_leftover(collection, props)
+            if left is None:
+                raise
+            raise exc.with_hint(self._clean_up(collection, left)) from None
         except TwilioError as exc:
+            refused = isinstance(exc, TwilioApiError) and 400 <= exc.status < 500
+            if refused and spec.explain_create_failure is not None:
+                raise spec.explain_create_failure(collection, exc) from None  # type: ignore[arg-type]
             if spec.endpoint.asynchronous or not may_have_acted(exc):
                 raise
             result = WriteResult(recover_create(spec, collection, props, sent, exc))
         created = key or str(result.resource["id"])
+        if spec.after_create is not None:
+            try:
+                spec.after_create(collection, props, result.resource)
+            except TwilioError as exc:
+                raise TwilioError(f"{exc}. {self._clean_up(collection, created)}") from None
         resource = self._ready(collection, created, result.resource, cleanup=True)
         self._remember(collection, created, resource)
         pulumi_id = spec.join_id(parent, created)
@@ -335,7 +359,7 @@ class TwilioProvider(ResourceProvider):
             outs[spec.parent] = parent
         if spec.key_output:
             outs[spec.key_output] = key
-        for name in PROVIDER_INPUTS:
+        for name in (*PROVIDER_INPUTS, *spec.extra_inputs):
             if props.get(name) is not None:
                 outs[name] = props[name]
         if spec.endpoint.asynchronous:
@@ -493,6 +517,26 @@ class TwilioProvider(ResourceProvider):
                 f"The {spec.title} {exc.object_id} was still {exc.status} after {exc.timeout:g} seconds. "
                 f"{self._clean_up(collection, key)}; raise twilio:operationTimeout (TWILIO_OPERATION_TIMEOUT)"
             ) from None
+
+    def _failed_leftover(self, collection: Collection, props: dict[str, Any]) -> str | None:
+        """The id of the object a create whose Operation FAILED left behind in a failed status (a
+        FAILED store takes one of the account's 15 places), found by the spec's ``unique_field``;
+        ``None`` when there is none, or finding it failed.
+
+        Endpoints: ``GET {collection}`` (pages of 100), and ``GET {collection}/{id}`` per item when
+        the list holds ids only (Memory Stores)."""
+        spec = self.SPEC
+        if spec.unique_field is None or spec.ready is None or props.get(spec.unique_field) is None:
+            return None
+        wire = spec.create_model.model_fields[spec.unique_field].alias or spec.unique_field
+        try:
+            for item in collection.list(page_size=CONTROL_PLANE_PAGE_SIZE):
+                found = item if isinstance(item, dict) else collection.fetch(str(item))
+                if found.get(wire) == props[spec.unique_field] and found.get(spec.ready.field) in spec.ready.failed:
+                    return str(found.get("id"))
+        except TwilioError:
+            return None
+        return None
 
     def _clean_up(self, collection: Collection, key: str | None) -> str:
         """Delete what a failed create made; say what happened (never raises)."""

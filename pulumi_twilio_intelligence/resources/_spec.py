@@ -22,7 +22,8 @@ from ..models._base import NULL_AS_ABSENT
 if TYPE_CHECKING:
     from pulumi.dynamic import CheckFailure
 
-    from ..client import TwilioClient
+    from ..client import Collection, TwilioClient
+    from ..errors import TwilioApiError
     from ._check import CheckContext
 
 #: Inputs only the provider uses (never sent to Twilio, never compared by ``diff``).
@@ -104,6 +105,15 @@ class ResourceSpec:
         replace_on: input paths (``source.type``) whose change needs a new object, beyond ``parent``
             and ``key_field``.
         ready: after a create or an update, wait until the object is ready (ACTIVE, COMPLETED).
+        extra_inputs: inputs only the provider uses, compared by ``diff`` but never sent (a knowledge
+            file's path and digest) -> their type.
+        derive: at ``check``, inputs derived from others (a knowledge file's name, size, type and
+            digest from its path) and the failures found doing it.
+        after_create: what follows the create, before waiting until ready (uploading a file).
+        explain_create_failure: the error a refused create raises, with what to do (the limit of
+            15 Memory Stores per account).
+        unique_field: an input unique in the account (a store's ``display_name``): an object that a
+            create whose Operation FAILED left behind in a failed status is found by it and deleted.
         replace_unless_in_place: inputs whose change replaces the object unless the resource's
             ``update_method`` input is ``"in_place"`` (then they are updated in place).
         delete_before_replace: a replacement deletes the old object first (a per-account limit
@@ -140,6 +150,11 @@ class ResourceSpec:
     deletable: bool = True
     replace_on: tuple[str, ...] = ()
     ready: Readiness | None = None
+    extra_inputs: Mapping[str, Any] = field(default_factory=dict)
+    derive: Callable[[dict[str, Any]], tuple[dict[str, Any], list[CheckFailure]]] | None = None
+    after_create: Callable[[Collection, dict[str, Any], dict[str, Any]], None] | None = None
+    explain_create_failure: Callable[[Collection, TwilioApiError], TwilioApiError] | None = None
+    unique_field: str | None = None
     replace_unless_in_place: tuple[str, ...] = ()
     delete_before_replace: bool = False
 
@@ -152,7 +167,7 @@ class ResourceSpec:
     def input_types(self) -> dict[str, Any]:
         """Python names of the inputs a user sets (the parent, then the create model's fields) -> their type."""
         parent: dict[str, Any] = {self.parent: str} if self.parent else {}
-        return {**parent, **self.model_types}
+        return {**parent, **self.model_types, **self.extra_inputs}
 
     @functools.cached_property
     def input_fields(self) -> tuple[str, ...]:

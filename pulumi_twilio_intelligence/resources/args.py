@@ -144,3 +144,64 @@ class ConversationsV1BridgeArgs(TypedDict):
     """The Conversations V1 Service (``IS`` + 32 hex digits) bridged to the configuration."""
 
     service_id: pulumi.Input[str]
+
+
+# -- Memory (Trait Groups, Identity Resolution Settings) ----------------------------------------
+
+
+class TraitValidationRuleArgs(TypedDict, total=False):
+    """How a trait's values are validated, by ``rule_type`` (required): ``STRING`` takes ``pattern``,
+    ``min_length``, ``max_length``; ``NUMBER`` takes ``min``, ``max``; ``ARRAY`` takes ``min_items``,
+    ``max_items`` (counts); ``BOOLEAN`` nothing else."""
+
+    rule_type: pulumi.Input[Literal["STRING", "NUMBER", "BOOLEAN", "ARRAY"]]
+    pattern: pulumi.Input[str]
+    min_length: pulumi.Input[int]
+    max_length: pulumi.Input[int]
+    min: pulumi.Input[float]
+    max: pulumi.Input[float]
+    min_items: pulumi.Input[int]
+    max_items: pulumi.Input[int]
+
+
+class TraitDefinitionArgs(TypedDict, total=False):
+    """One trait of a Trait Group: ``data_type`` (required: ``STRING``, ``NUMBER``, ``BOOLEAN`` or
+    ``ARRAY``), ``description`` (at most 1024 characters), ``validation_rule`` and
+    ``id_type_promotion`` (the identifier type, e.g. ``email``, that the value is promoted to)."""
+
+    data_type: pulumi.Input[Literal["STRING", "NUMBER", "BOOLEAN", "ARRAY"]]
+    description: pulumi.Input[str]
+    validation_rule: pulumi.Input[TraitValidationRuleArgs]
+    id_type_promotion: pulumi.Input[str]
+
+
+class IdentifierConfigArgs(TypedDict, total=False):
+    """How one identifier type resolves profiles: ``id_type`` (required, 2-30 characters, e.g.
+    ``email``), ``matching_algo`` (``exact``, the default, or ``fuzzy``), ``matching_threshold``
+    (percent, 50-99, default 75), ``limit`` (values kept, 1-100, default 100), ``limit_policy``
+    (``fifo``, the default, or ``lifo``), ``enforce_unique`` (default true) and ``normalization``
+    (``phone``, ``email``, ``trim``, the default, or ``none``)."""
+
+    id_type: pulumi.Input[str]
+    matching_algo: pulumi.Input[Literal["exact", "fuzzy"]]
+    matching_threshold: pulumi.Input[int]
+    limit: pulumi.Input[int]
+    limit_policy: pulumi.Input[Literal["fifo", "lifo"]]
+    enforce_unique: pulumi.Input[bool]
+    normalization: pulumi.Input[Literal["phone", "email", "trim", "none"]]
+
+
+# -- Knowledge ------------------------------------------------------------------------------------
+
+
+class KnowledgeSourceArgs(TypedDict, total=False):
+    """What a knowledge source holds, by ``type`` (required): ``Text`` takes ``content`` (at most
+    185000 characters); ``Web`` takes ``url``, ``crawl_depth`` (1-10, default 2) and ``crawl_period``
+    (``WEEKLY``, ``BIWEEKLY``, ``MONTHLY`` or ``NEVER``, the default). For a file, give the
+    resource's ``file_path`` instead."""
+
+    type: pulumi.Input[Literal["Text", "Web"]]
+    content: pulumi.Input[str]
+    url: pulumi.Input[str]
+    crawl_depth: pulumi.Input[int]
+    crawl_period: pulumi.Input[Literal["WEEKLY", "BIWEEKLY", "MONTHLY", "NEVER"]]

@@ -1,4 +1,5 @@
-"""Read-only lookups for Pulumi programs: ``get_operator`` and ``get_operator_version``.
+"""Read-only lookups for Pulumi programs: ``get_operator``, ``get_operator_version``,
+``get_memory_store`` and ``get_knowledge_base``.
 
 They run in the program process (dynamic providers cannot serve invokes), with the same settings as
 the provider: stack config ``twilio:*`` first, then ``TWILIO_*`` environment variables. They return
@@ -13,7 +14,10 @@ from typing import Any
 import pulumi
 
 from ..client import (
+    CONTROL_PLANE_PAGE_SIZE,
+    KNOWLEDGE_BASES,
     MAX_PAGE_SIZE,
+    MEMORY_STORES,
     OPERATORS,
     Collection,
     TwilioClient,
@@ -23,7 +27,7 @@ from ..client import (
 )
 from ..config import Settings
 from ..errors import TwilioError
-from ..models import LanguageOperator, LanguageOperatorVersion
+from ..models import KnowledgeBase, LanguageOperator, LanguageOperatorVersion, MemoryStore
 
 #: Items per page when ``get_operator`` searches the list.
 PAGE_SIZE = MAX_PAGE_SIZE
@@ -151,3 +155,98 @@ def get_operator_version(id: str, version: int, *, settings: Settings | None = N
         **dates,
     )
     return result
+
+
+@dataclass(frozen=True)
+class GetMemoryStoreResult:
+    """A Memory Store as :func:`get_memory_store` returns it (Python names; ``id`` is the TTID)."""
+
+    id: str
+    display_name: str
+    status: str
+    version: int
+    description: str | None = None
+    intelligence_service_id: str | None = None
+
+
+@dataclass(frozen=True)
+class GetKnowledgeBaseResult:
+    """A Knowledge Base as :func:`get_knowledge_base` returns it (Python names; ``id`` is the TTID;
+    ``created_at``/``updated_at`` ISO-8601)."""
+
+    id: str
+    display_name: str
+    status: str
+    version: int
+    created_at: str
+    updated_at: str
+    description: str | None = None
+
+
+def _one(kind: str, wanted: str, matches: list[dict[str, Any]]) -> dict[str, Any]:
+    if not matches:
+        raise TwilioError(f"get_{kind}: nothing matches display_name={wanted!r}")
+    if len(matches) > 1:
+        ids = ", ".join(str(m.get("id")) for m in matches)
+        raise TwilioError(f"get_{kind}: {len(matches)} match display_name={wanted!r} ({ids}); pass id=")
+    return matches[0]
+
+
+def get_memory_store(
+    display_name: str | None = None, *, id: str | None = None, settings: Settings | None = None
+) -> GetMemoryStoreResult:
+    """Find one Memory Store by id, or by display name (unique in an account).
+
+    Endpoints: ``GET /v1/ControlPlane/Stores/{id}``; to search, ``GET /v1/ControlPlane/Stores`` (every
+    page of 100 ids: the list holds ids only) and ``GET .../Stores/{id}`` per store (an account has
+    at most 15).
+
+    Raises:
+        TwilioError: no store matches, or several do; neither ``id`` nor ``display_name`` is given.
+        TwilioApiError: the API refused the request (404 for an unknown ``id``).
+    """
+    if id is None and display_name is None:
+        raise TwilioError("get_memory_store: pass display_name= or id=")
+    client = _client(settings)
+    stores = Collection(client, MEMORY_STORES)
+    try:
+        if id is not None:
+            found = stores.fetch(id)
+        else:
+            ids = [str(i) for i in stores.list(page_size=CONTROL_PLANE_PAGE_SIZE)]
+            candidates = [stores.fetch(store_id) for store_id in ids]
+            found = _one(
+                "memory_store", display_name or "", [s for s in candidates if s.get("displayName") == display_name]
+            )
+    finally:
+        client.close()
+    fields = parse_response(MemoryStore, found, method="GET", path=MEMORY_STORES.path).to_python()
+    return GetMemoryStoreResult(**fields)
+
+
+def get_knowledge_base(
+    display_name: str | None = None, *, id: str | None = None, settings: Settings | None = None
+) -> GetKnowledgeBaseResult:
+    """Find one Knowledge Base by id, or by display name (unique in an account).
+
+    Endpoints: ``GET /v2/ControlPlane/KnowledgeBases/{id}``, or, to search, every page (100 bases
+    each) of ``GET /v2/ControlPlane/KnowledgeBases``.
+
+    Raises:
+        TwilioError: no base matches, or several do; neither ``id`` nor ``display_name`` is given.
+        TwilioApiError: the API refused the request (404 for an unknown ``id``).
+    """
+    if id is None and display_name is None:
+        raise TwilioError("get_knowledge_base: pass display_name= or id=")
+    client = _client(settings)
+    bases = Collection(client, KNOWLEDGE_BASES)
+    try:
+        if id is not None:
+            found = bases.fetch(id)
+        else:
+            matches = [b for b in bases.list(page_size=CONTROL_PLANE_PAGE_SIZE) if b.get("displayName") == display_name]
+            found = _one("knowledge_base", display_name or "", matches)
+    finally:
+        client.close()
+    fields = parse_response(KnowledgeBase, found, method="GET", path=KNOWLEDGE_BASES.path).to_python()
+    return GetKnowledgeBaseResult(**fields)

@@ -15,6 +15,8 @@ from pulumi_twilio_intelligence.config import Settings
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess
 from pulumi_twilio_intelligence.testing import engine_env, find_pulumi_bin, local_stack
 
+from ..conftest import eventually
+
 REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.integration
@@ -108,3 +110,16 @@ def api(emulator: EmulatorProcess) -> Iterator[httpx.Client]:
     """Twilio's API on the emulator, as the demo account: for changes made outside Pulumi."""
     with httpx.Client(base_url=emulator.url, auth=(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN), timeout=30) as client:
         yield client
+
+
+def create_memory_store(api: httpx.Client, display_name: str = "it-memory") -> str:
+    """A Memory Store made through the API (outside Pulumi), once ACTIVE: its id."""
+    accepted = api.post("/v1/ControlPlane/Stores", json={"displayName": display_name})
+    assert accepted.status_code == 202, accepted.text
+    operation_path = httpx.URL(accepted.headers["Location"]).path
+
+    def done() -> str | None:
+        operation = api.get(operation_path).json()
+        return str(operation["result"]["id"]) if operation["status"] == "COMPLETED" else None
+
+    return eventually(done, timeout=30, what=f"the Memory Store {display_name} to be ACTIVE")

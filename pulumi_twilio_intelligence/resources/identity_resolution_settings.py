@@ -1,0 +1,122 @@
+"""The ``IdentityResolutionSettings`` resource: how a Memory Store resolves and merges profiles.
+
+Endpoint: ``https://memory.twilio.com/v1/ControlPlane/Stores/{storeId}/IdentityResolutionSettings``,
+one per store: ``GET`` reads it, ``PUT`` with ``If-Match`` replaces it (an asynchronous Operation).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from ..client import IDENTITY_RESOLUTION_SETTINGS, MEMORY_STORES
+from ..models import IdentityResolutionSettings as IdentityResolutionSettingsModel
+from ..models import IdentityResolutionSettingsUpdate
+from ..models.identity_resolution import IDENTIFIER_CONFIG_DEFAULTS
+from ..models.memory_store import MEMORY_STORE_ID_PATTERN
+from ._check import reference_check
+from ._provider import TwilioProvider
+from ._resource import MODULE, TwilioResource
+from ._spec import ResourceSpec
+from .args import IdentifierConfigArgs
+
+#: Twilio's defaults of an identifier config, by Python name.
+_DEFAULTS = {
+    "matching_algo": IDENTIFIER_CONFIG_DEFAULTS["matchingAlgo"],
+    "matching_threshold": IDENTIFIER_CONFIG_DEFAULTS["matchingThreshold"],
+    "limit": IDENTIFIER_CONFIG_DEFAULTS["limit"],
+    "limit_policy": IDENTIFIER_CONFIG_DEFAULTS["limitPolicy"],
+    "enforce_unique": IDENTIFIER_CONFIG_DEFAULTS["enforceUnique"],
+    "normalization": IDENTIFIER_CONFIG_DEFAULTS["normalization"],
+}
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    """Twilio's defaults of every identifier config (exact matching, threshold 75, 100 values kept
+    first-in first-out, unique, trimmed)."""
+    configs = fields.get("identifier_configs")
+    if isinstance(configs, list):
+        fields["identifier_configs"] = [{**_DEFAULTS, **c} if isinstance(c, dict) else c for c in configs]
+    return fields
+
+
+IDENTITY_RESOLUTION = ResourceSpec(
+    type_name="IdentityResolutionSettings",
+    title="Identity Resolution Settings",
+    endpoint=IDENTITY_RESOLUTION_SETTINGS,
+    create_model=IdentityResolutionSettingsUpdate,
+    update_model=IdentityResolutionSettingsUpdate,
+    response_model=IdentityResolutionSettingsModel,
+    server_fields=("version",),
+    parent="memory_store_id",
+    parent_pattern=MEMORY_STORE_ID_PATTERN,
+    parent_title="Memory Store",
+    parent_endpoint=MEMORY_STORES,
+    singleton=True,
+    create_method="PUT",
+    etag=True,
+    deletable=False,
+    normalise=_normalise,
+    online_checks=(reference_check("memory_store_id", MEMORY_STORES, "Memory Store", pattern=MEMORY_STORE_ID_PATTERN),),
+)
+
+
+class IdentityResolutionSettingsProvider(TwilioProvider):
+    """The dynamic provider of :class:`IdentityResolutionSettings` (stable import path)."""
+
+    SPEC = IDENTITY_RESOLUTION
+
+
+class IdentityResolutionSettings(TwilioResource, module=MODULE, name="IdentityResolutionSettings"):
+    """A Memory Store's Identity Resolution Settings: which identifiers find, create and merge
+    profiles. Every store has exactly one set; this resource manages it.
+
+    Endpoint: ``/v1/ControlPlane/Stores/{storeId}/IdentityResolutionSettings`` (Memory v1). The
+    Pulumi id is the store's id. "Create" and "update" both ``PUT`` the inputs with ``If-Match``
+    (the settings' ``ETag``; on update after checking that their ``version`` is the one in the
+    state) and wait for the Operation. **Deleting this resource leaves the store's settings as they
+    are in Twilio** (a store always has settings, and there is no way to delete them): ``pulumi
+    destroy`` only forgets them; deleting the store deletes them. A change of ``memory_store_id``
+    manages another store's settings (a replacement). At preview, with credentials, the store must
+    exist.
+
+    Outputs: every input plus ``version`` and ``operation_id`` (the last write's Operation).
+
+    Args:
+        resource_name: the Pulumi resource name.
+        memory_store_id: the Memory Store (``mem_store_...``), e.g. ``store.id``.
+        identifier_configs: 1-15 identifier types: ``[{"id_type": "email", "normalization": "email"},
+            {"id_type": "phone", "normalization": "phone"}]`` (defaults: exact matching, threshold
+            75, 100 values kept, ``fifo``, unique, ``trim``).
+        matching_rules: 1-15 identifier types in priority order (``["email", "phone"]``): any one
+            matching finds the profile, several matching profiles merge.
+        opts: Pulumi resource options.
+    """
+
+    memory_store_id: pulumi.Output[str]
+    identifier_configs: pulumi.Output[list[dict[str, Any]]]
+    matching_rules: pulumi.Output[list[str]]
+    version: pulumi.Output[int]
+    operation_id: pulumi.Output[str]
+
+    _provider_class = IdentityResolutionSettingsProvider
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        memory_store_id: pulumi.Input[str],
+        identifier_configs: pulumi.Input[list[pulumi.Input[IdentifierConfigArgs]]],
+        matching_rules: pulumi.Input[list[pulumi.Input[str]]],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {
+                "memory_store_id": memory_store_id,
+                "identifier_configs": identifier_configs,
+                "matching_rules": matching_rules,
+            },
+            opts,
+        )

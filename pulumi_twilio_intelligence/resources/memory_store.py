@@ -1,0 +1,113 @@
+"""The ``MemoryStore`` resource (Memory v1 ControlPlane) and what a store's contents need.
+
+Endpoint: ``https://memory.twilio.com/v1/ControlPlane/Stores``. Create, update (``PATCH`` with
+``If-Match``) and delete are asynchronous Operations on Memory's own Operations endpoint; a create
+completes only once the store is ACTIVE.
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+from ..client import CONTROL_PLANE_PAGE_SIZE, MEMORY_STORES, Collection, Readiness
+from ..errors import TwilioApiError, TwilioError
+from ..models import MemoryStore as MemoryStoreModel
+from ..models import MemoryStoreCreate, MemoryStoreUpdate
+from ..models.memory_store import MAX_MEMORY_STORES, MEMORY_STORE_ID_PATTERN
+from ._provider import TwilioProvider
+from ._resource import MODULE, TwilioResource
+from ._spec import ResourceSpec
+
+#: A store is ready once ACTIVE (QUEUED, then PROVISIONING before); FAILED never will be.
+STORE_READY = Readiness(done=frozenset({"ACTIVE"}))
+
+
+def explain_store_limit(collection: Collection, error: TwilioApiError) -> TwilioApiError:
+    """``error`` (a refused create), saying so when the account already has the most stores Twilio
+    allows (:data:`MAX_MEMORY_STORES`). Endpoint: ``GET /v1/ControlPlane/Stores`` (pages of 100 ids)."""
+    try:
+        count = sum(1 for _ in collection.list(page_size=CONTROL_PLANE_PAGE_SIZE))
+    except TwilioError:
+        return error
+    if count < MAX_MEMORY_STORES:
+        return error
+    return error.with_hint(
+        f"An account has at most {MAX_MEMORY_STORES} Memory Stores and this one has {count}: delete one "
+        'you no longer need, or manage an existing store with existing_id="mem_store_..."'
+    )
+
+
+MEMORY_STORE = ResourceSpec(
+    type_name="MemoryStore",
+    title="Memory Store",
+    endpoint=MEMORY_STORES,
+    create_model=MemoryStoreCreate,
+    update_model=MemoryStoreUpdate,
+    response_model=MemoryStoreModel,
+    server_fields=("status", "intelligence_service_id", "version"),
+    id_pattern=MEMORY_STORE_ID_PATTERN,
+    update_method="PATCH",
+    etag=True,
+    unique_field="display_name",
+    ready=STORE_READY,
+    explain_create_failure=explain_store_limit,
+)
+
+
+class MemoryStoreProvider(TwilioProvider):
+    """The dynamic provider of :class:`MemoryStore` (keep this import path stable: state refers to it)."""
+
+    SPEC = MEMORY_STORE
+
+
+class MemoryStore(TwilioResource, module=MODULE, name="MemoryStore"):
+    """A Memory Store: where Conversation Memory keeps profiles, traits and observations; every
+    Conversation Configuration names one (``memory_store_id=store.id``).
+
+    Endpoint: ``/v1/ControlPlane/Stores`` (Memory v1, memory.twilio.com). Create, update and delete
+    are asynchronous Operations, awaited up to ``twilio:operationTimeout`` seconds; the create
+    completes once the store is ``ACTIVE`` (QUEUED, then PROVISIONING before; a store that ends
+    FAILED is deleted and the create fails). An account has at most 15 stores: a create beyond
+    fails saying so. Updates send ``PATCH`` with ``If-Match`` (the store's ``ETag``, after checking
+    that its ``version`` is still the one in the state: otherwise it fails saying to run
+    ``pulumi refresh``). Deleting a store deletes its trait groups, identity resolution settings
+    and profiles.
+
+    Outputs: every input plus ``status`` (``ACTIVE``), ``intelligence_service_id`` (the
+    Conversational Intelligence service provisioned for it), ``version`` (grows with every update)
+    and ``operation_id`` (the last write's Operation); the resource id is the store's TTID
+    (``mem_store_...``).
+
+    Args:
+        resource_name: the Pulumi resource name.
+        display_name: letters, digits and ``-``, at most 64 characters, unique in the account.
+        description: 1-128 characters. Once set it can be changed but not removed (``PATCH`` keeps
+            fields not sent).
+        existing_id: manage this existing store (``mem_store_...``) instead of creating one: it is
+            updated to these inputs; read at creation only.
+        opts: Pulumi resource options.
+    """
+
+    display_name: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    status: pulumi.Output[str]
+    intelligence_service_id: pulumi.Output[str | None]
+    version: pulumi.Output[int]
+    operation_id: pulumi.Output[str]
+
+    _provider_class = MemoryStoreProvider
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        display_name: pulumi.Input[str],
+        description: pulumi.Input[str] | None = None,
+        existing_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {"display_name": display_name, "description": description, "existing_id": existing_id},
+            opts,
+        )

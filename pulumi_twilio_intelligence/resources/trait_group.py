@@ -1,0 +1,131 @@
+"""The ``TraitGroup`` resource: a Memory Store's declared traits (Memory v1 ControlPlane).
+
+Endpoint: ``https://memory.twilio.com/v1/ControlPlane/Stores/{storeId}/TraitGroups``. A group is
+addressed by its display name, so its Pulumi id is ``"{store_id}/{display_name}"``; create, update
+(``PATCH`` with ``If-Match``) and delete are asynchronous Operations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from ..client import MEMORY_STORES, TRAIT_GROUPS
+from ..models import TraitGroup as TraitGroupModel
+from ..models import TraitGroupCreate, TraitGroupUpdate
+from ..models.memory_store import MEMORY_STORE_ID_PATTERN
+from ..models.trait_group import DELETE_TRAIT
+from ._check import reference_check
+from ._provider import TwilioProvider
+from ._resource import MODULE, TwilioResource
+from ._spec import ResourceSpec
+from .args import TraitDefinitionArgs
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    """An empty description is no description (how the provider clears one with ``PATCH``)."""
+    if fields.get("description") == "":
+        del fields["description"]
+    return fields
+
+
+def patch_traits(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The ``PATCH`` body: ``desired`` (wire shape), plus a deletion marker (``dataType: ""``) for each
+    trait the group has and ``desired`` no longer lists, and an empty description when the inputs
+    have none but the group does (``PATCH`` keeps whatever it is not sent)."""
+    body = dict(desired)
+    remote_traits = current.get("traits") if isinstance(current.get("traits"), dict) else {}
+    traits = dict(body.get("traits") or {})
+    for name in remote_traits or {}:
+        traits.setdefault(name, {"dataType": DELETE_TRAIT})
+    if traits:
+        body["traits"] = traits
+    if "description" not in body and current.get("description"):
+        body["description"] = ""
+    return body
+
+
+TRAIT_GROUP = ResourceSpec(
+    type_name="TraitGroup",
+    title="Trait Group",
+    endpoint=TRAIT_GROUPS,
+    create_model=TraitGroupCreate,
+    update_model=TraitGroupUpdate,
+    response_model=TraitGroupModel,
+    server_fields=("version",),
+    parent="memory_store_id",
+    parent_pattern=MEMORY_STORE_ID_PATTERN,
+    parent_title="Memory Store",
+    parent_endpoint=MEMORY_STORES,
+    key_field="display_name",
+    update_method="PATCH",
+    etag=True,
+    normalise=_normalise,
+    update_body=patch_traits,
+    online_checks=(reference_check("memory_store_id", MEMORY_STORES, "Memory Store", pattern=MEMORY_STORE_ID_PATTERN),),
+)
+
+
+class TraitGroupProvider(TwilioProvider):
+    """The dynamic provider of :class:`TraitGroup` (keep this import path stable: state refers to it)."""
+
+    SPEC = TRAIT_GROUP
+
+
+class TraitGroup(TwilioResource, module=MODULE, name="TraitGroup"):
+    """A Trait Group: named, typed traits (lasting facts about a customer) of a Memory Store.
+
+    Endpoint: ``/v1/ControlPlane/Stores/{storeId}/TraitGroups`` (Memory v1). The group is addressed
+    by its display name: the Pulumi id is ``"{memory_store_id}/{display_name}"``, and a change of
+    either makes a new group (a replacement). Create, update and delete are asynchronous Operations.
+    Updates send ``PATCH`` with ``If-Match`` (the group's ``ETag``, after checking that its
+    ``version`` is the one in the state); a trait removed from ``traits`` is deleted in Twilio.
+    At preview, with credentials, the store must exist.
+
+    Outputs: every input plus ``version`` and ``operation_id`` (the last write's Operation).
+
+    Args:
+        resource_name: the Pulumi resource name.
+        memory_store_id: the Memory Store (``mem_store_...``), e.g. ``store.id``.
+        display_name: 1-64 letters, digits, ``_``, ``-`` or ``.``, unique in the store.
+        description: at most 1024 characters.
+        traits: at most 95 traits by name: ``{"email": {"data_type": "STRING", "description": ...,
+            "validation_rule": {"rule_type": "STRING", "max_length": 254}, "id_type_promotion":
+            "email"}}``.
+        existing_id: manage the existing group of this display name (or Pulumi id) in the store
+            instead of creating one: it is updated to these inputs; read at creation only.
+        opts: Pulumi resource options.
+    """
+
+    memory_store_id: pulumi.Output[str]
+    display_name: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    traits: pulumi.Output[dict[str, dict[str, Any]] | None]
+    version: pulumi.Output[int]
+    operation_id: pulumi.Output[str]
+
+    _provider_class = TraitGroupProvider
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        memory_store_id: pulumi.Input[str],
+        display_name: pulumi.Input[str],
+        description: pulumi.Input[str] | None = None,
+        traits: pulumi.Input[dict[str, pulumi.Input[TraitDefinitionArgs]]] | None = None,
+        existing_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            resource_name,
+            {
+                "memory_store_id": memory_store_id,
+                "display_name": display_name,
+                "description": description,
+                "traits": traits,
+                "existing_id": existing_id,
+            },
+            opts,
+        )
