@@ -1,93 +1,172 @@
 """The Pulumi resources: ``Operator``, ``IntelligenceConfiguration``, ``ConversationConfiguration``,
 ``MemoryStore``, ``TraitGroup``, ``IdentityResolutionSettings``, ``KnowledgeBase``, ``Knowledge``, and
-the lookups ``get_operator``, ``get_operator_version``, ``get_memory_store`` and ``get_knowledge_base``."""
+the lookups ``get_operator``, ``get_operator_version``, ``get_memory_store`` and
+``get_knowledge_base`` (and their ``_output`` forms).
+
+The providers (``OperatorProvider``...) are importable here for stable import paths (Pulumi state
+refers to them) but are not part of the public surface.
+"""
 
 from .args import (
     ActionArgs,
+    ActionArgsDict,
     CaptureRuleArgs,
+    CaptureRuleArgsDict,
     ChannelSettingArgs,
+    ChannelSettingArgsDict,
     ContextToggleArgs,
+    ContextToggleArgsDict,
     ConversationsV1BridgeArgs,
+    ConversationsV1BridgeArgsDict,
     IdentifierConfigArgs,
+    IdentifierConfigArgsDict,
     KnowledgeContextArgs,
+    KnowledgeContextArgsDict,
     KnowledgeSourceArgs,
+    KnowledgeSourceArgsDict,
     MemoryContextArgs,
+    MemoryContextArgsDict,
     OperatorContextArgs,
+    OperatorContextArgsDict,
     OperatorParameterArgs,
+    OperatorParameterArgsDict,
     RuleArgs,
+    RuleArgsDict,
     RuleContextArgs,
+    RuleContextArgsDict,
     RuleOperatorArgs,
+    RuleOperatorArgsDict,
     StatusCallbackArgs,
+    StatusCallbackArgsDict,
     StatusTimeoutsArgs,
+    StatusTimeoutsArgsDict,
     TrainingExampleArgs,
+    TrainingExampleArgsDict,
     TraitDefinitionArgs,
+    TraitDefinitionArgsDict,
     TraitValidationRuleArgs,
+    TraitValidationRuleArgsDict,
     TriggerArgs,
+    TriggerArgsDict,
     TriggerParametersArgs,
+    TriggerParametersArgsDict,
 )
-from .conversation_configuration import ConversationConfiguration, ConversationConfigurationProvider
-from .identity_resolution_settings import IdentityResolutionSettings, IdentityResolutionSettingsProvider
-from .intelligence_configuration import IntelligenceConfiguration, IntelligenceConfigurationProvider
-from .knowledge import Knowledge, KnowledgeProvider
-from .knowledge_base import KnowledgeBase, KnowledgeBaseProvider
+from .conversation_configuration import (
+    ConversationConfiguration,
+    ConversationConfigurationArgs,
+    ConversationConfigurationProvider,
+)
+from .identity_resolution_settings import (
+    IdentityResolutionSettings,
+    IdentityResolutionSettingsArgs,
+    IdentityResolutionSettingsProvider,
+)
+from .intelligence_configuration import (
+    IntelligenceConfiguration,
+    IntelligenceConfigurationArgs,
+    IntelligenceConfigurationProvider,
+)
+from .knowledge import Knowledge, KnowledgeArgs, KnowledgeProvider
+from .knowledge_base import KnowledgeBase, KnowledgeBaseArgs, KnowledgeBaseProvider
 from .lookups import (
     GetKnowledgeBaseResult,
     GetMemoryStoreResult,
     GetOperatorResult,
     GetOperatorVersionResult,
     get_knowledge_base,
+    get_knowledge_base_output,
     get_memory_store,
+    get_memory_store_output,
     get_operator,
+    get_operator_output,
     get_operator_version,
+    get_operator_version_output,
 )
-from .memory_store import MemoryStore, MemoryStoreProvider
-from .operator import Operator, OperatorProvider
-from .trait_group import TraitGroup, TraitGroupProvider
+from .memory_store import MemoryStore, MemoryStoreArgs, MemoryStoreProvider
+from .operator import Operator, OperatorArgs, OperatorProvider
+from .trait_group import TraitGroup, TraitGroupArgs, TraitGroupProvider
 
 __all__ = [
     "ActionArgs",
+    "ActionArgsDict",
     "CaptureRuleArgs",
+    "CaptureRuleArgsDict",
     "ChannelSettingArgs",
+    "ChannelSettingArgsDict",
     "ContextToggleArgs",
+    "ContextToggleArgsDict",
     "ConversationConfiguration",
-    "ConversationConfigurationProvider",
+    "ConversationConfigurationArgs",
     "ConversationsV1BridgeArgs",
+    "ConversationsV1BridgeArgsDict",
     "GetKnowledgeBaseResult",
     "GetMemoryStoreResult",
     "GetOperatorResult",
     "GetOperatorVersionResult",
     "IdentifierConfigArgs",
+    "IdentifierConfigArgsDict",
     "IdentityResolutionSettings",
-    "IdentityResolutionSettingsProvider",
+    "IdentityResolutionSettingsArgs",
     "IntelligenceConfiguration",
-    "IntelligenceConfigurationProvider",
+    "IntelligenceConfigurationArgs",
     "Knowledge",
+    "KnowledgeArgs",
     "KnowledgeBase",
-    "KnowledgeBaseProvider",
+    "KnowledgeBaseArgs",
     "KnowledgeContextArgs",
-    "KnowledgeProvider",
+    "KnowledgeContextArgsDict",
     "KnowledgeSourceArgs",
+    "KnowledgeSourceArgsDict",
     "MemoryContextArgs",
+    "MemoryContextArgsDict",
     "MemoryStore",
-    "MemoryStoreProvider",
+    "MemoryStoreArgs",
     "Operator",
+    "OperatorArgs",
     "OperatorContextArgs",
+    "OperatorContextArgsDict",
     "OperatorParameterArgs",
-    "OperatorProvider",
+    "OperatorParameterArgsDict",
     "RuleArgs",
+    "RuleArgsDict",
     "RuleContextArgs",
+    "RuleContextArgsDict",
     "RuleOperatorArgs",
+    "RuleOperatorArgsDict",
     "StatusCallbackArgs",
+    "StatusCallbackArgsDict",
     "StatusTimeoutsArgs",
+    "StatusTimeoutsArgsDict",
     "TrainingExampleArgs",
+    "TrainingExampleArgsDict",
     "TraitDefinitionArgs",
+    "TraitDefinitionArgsDict",
     "TraitGroup",
-    "TraitGroupProvider",
+    "TraitGroupArgs",
     "TraitValidationRuleArgs",
+    "TraitValidationRuleArgsDict",
     "TriggerArgs",
+    "TriggerArgsDict",
     "TriggerParametersArgs",
+    "TriggerParametersArgsDict",
     "get_knowledge_base",
+    "get_knowledge_base_output",
     "get_memory_store",
+    "get_memory_store_output",
     "get_operator",
+    "get_operator_output",
     "get_operator_version",
+    "get_operator_version_output",
 ]
+
+#: Importable for Pulumi state written by earlier versions; not in ``__all__``.
+PROVIDERS = (
+    ConversationConfigurationProvider,
+    IntelligenceConfigurationProvider,
+    OperatorProvider,
+    MemoryStoreProvider,
+    TraitGroupProvider,
+    IdentityResolutionSettingsProvider,
+    KnowledgeBaseProvider,
+    KnowledgeProvider,
+)

@@ -107,6 +107,9 @@ class ResourceSpec:
         ready: after a create or an update, wait until the object is ready (ACTIVE, COMPLETED).
         extra_inputs: inputs only the provider uses, compared by ``diff`` but never sent (a knowledge
             file's path and digest) -> their type.
+        derived_inputs: those of ``extra_inputs`` that ``derive`` fills in (no argument of the resource).
+        field_docs: the documentation of the inputs and outputs no model declares (``extra_inputs``,
+            ``key_output``).
         derive: at ``check``, inputs derived from others (a knowledge file's name, size, type and
             digest from its path) and the failures found doing it.
         after_create: what follows the create, before waiting until ready (uploading a file).
@@ -151,6 +154,8 @@ class ResourceSpec:
     replace_on: tuple[str, ...] = ()
     ready: Readiness | None = None
     extra_inputs: Mapping[str, Any] = field(default_factory=dict)
+    derived_inputs: tuple[str, ...] = ()
+    field_docs: Mapping[str, str] = field(default_factory=dict)
     derive: Callable[[dict[str, Any]], tuple[dict[str, Any], list[CheckFailure]]] | None = None
     after_create: Callable[[Collection, dict[str, Any], dict[str, Any]], None] | None = None
     explain_create_failure: Callable[[Collection, TwilioApiError], TwilioApiError] | None = None

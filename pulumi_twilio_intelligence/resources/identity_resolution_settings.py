@@ -6,7 +6,8 @@ one per store: ``GET`` reads it, ``PUT`` with ``If-Match`` replaces it (an async
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, overload
 
 import pulumi
 
@@ -19,7 +20,7 @@ from ._check import reference_check
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
-from .args import IdentifierConfigArgs
+from .args import IdentifierConfigArgsDict
 
 #: Twilio's defaults of an identifier config, by Python name.
 _DEFAULTS = {
@@ -68,30 +69,27 @@ class IdentityResolutionSettingsProvider(TwilioProvider):
     SPEC = IDENTITY_RESOLUTION
 
 
+@pulumi.input_type
+@dataclasses.dataclass(kw_only=True)
+class IdentityResolutionSettingsArgs:
+    """The inputs of a :class:`IdentityResolutionSettings` (documented there)."""
+
+    memory_store_id: pulumi.Input[str]
+    identifier_configs: pulumi.Input[list[pulumi.Input[IdentifierConfigArgsDict]]]
+    matching_rules: pulumi.Input[list[pulumi.Input[str]]]
+
+
 class IdentityResolutionSettings(TwilioResource, module=MODULE, name="IdentityResolutionSettings"):
     """A Memory Store's Identity Resolution Settings: which identifiers find, create and merge
     profiles. Every store has exactly one set; this resource manages it.
 
     Endpoint: ``/v1/ControlPlane/Stores/{storeId}/IdentityResolutionSettings`` (Memory v1). The
-    Pulumi id is the store's id. "Create" and "update" both ``PUT`` the inputs with ``If-Match``
-    (the settings' ``ETag``; on update after checking that their ``version`` is the one in the
-    state) and wait for the Operation. **Deleting this resource leaves the store's settings as they
-    are in Twilio** (a store always has settings, and there is no way to delete them): ``pulumi
-    destroy`` only forgets them; deleting the store deletes them. A change of ``memory_store_id``
-    manages another store's settings (a replacement). At preview, with credentials, the store must
-    exist.
-
-    Outputs: every input plus ``version`` and ``operation_id`` (the last write's Operation).
-
-    Args:
-        resource_name: the Pulumi resource name.
-        memory_store_id: the Memory Store (``mem_store_...``), e.g. ``store.id``.
-        identifier_configs: 1-15 identifier types: ``[{"id_type": "email", "normalization": "email"},
-            {"id_type": "phone", "normalization": "phone"}]`` (defaults: exact matching, threshold
-            75, 100 values kept, ``fifo``, unique, ``trim``).
-        matching_rules: 1-15 identifier types in priority order (``["email", "phone"]``): any one
-            matching finds the profile, several matching profiles merge.
-        opts: Pulumi resource options.
+    Pulumi id is the store's id. "Create" and "update" both ``PUT`` the inputs with ``If-Match`` (the
+    settings' ``ETag``; on update after checking that their ``version`` is the one in the state) and
+    wait for the Operation. **Deleting this resource leaves the store's settings as they are in
+    Twilio** (a store always has settings, and there is no way to delete them): ``pulumi destroy``
+    only forgets them; deleting the store deletes them. A change of ``memory_store_id`` manages
+    another store's settings (a replacement). At preview, with credentials, the store must exist.
     """
 
     memory_store_id: pulumi.Output[str]
@@ -101,22 +99,23 @@ class IdentityResolutionSettings(TwilioResource, module=MODULE, name="IdentityRe
     operation_id: pulumi.Output[str]
 
     _provider_class = IdentityResolutionSettingsProvider
+    _args_class = IdentityResolutionSettingsArgs
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: IdentityResolutionSettingsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
     def __init__(
         self,
         resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
         *,
         memory_store_id: pulumi.Input[str],
-        identifier_configs: pulumi.Input[list[pulumi.Input[IdentifierConfigArgs]]],
+        identifier_configs: pulumi.Input[list[pulumi.Input[IdentifierConfigArgsDict]]],
         matching_rules: pulumi.Input[list[pulumi.Input[str]]],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "memory_store_id": memory_store_id,
-                "identifier_configs": identifier_configs,
-                "matching_rules": matching_rules,
-            },
-            opts,
-        )
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(resource_name, *args, **kwargs)

@@ -8,10 +8,11 @@ create's answer. The Pulumi id is ``"{knowledge_base_id}/{knowledge_id}"``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import pulumi
 from pulumi.dynamic import CheckFailure
@@ -27,7 +28,7 @@ from ._check import reference_check
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
-from .args import KnowledgeSourceArgs
+from .args import KnowledgeSourceArgsDict
 
 FILE_PATH = "file_path"
 FILE_SHA256 = "file_sha256"
@@ -158,6 +159,16 @@ KNOWLEDGE = ResourceSpec(
     normalise=_normalise,
     update_body=unchanged_source_left_out,
     extra_inputs={FILE_PATH: str, FILE_SHA256: str},
+    derived_inputs=(FILE_SHA256,),
+    field_docs={
+        FILE_PATH: (
+            "A local file to import instead of ``source``: ``.csv``, ``.md``, ``.pdf``, ``.tsv`` or ``.txt``, "
+            "at most 16 MiB; read at preview and uploaded to the create's ``importUrl`` without Twilio's "
+            "credentials. A relative path is taken from the program's directory."
+        ),
+        FILE_SHA256: "The SHA-256 of the file of ``file_path`` when it was read (hex); a change makes a new source.",
+        "knowledge_id": "The source's own id (``know_knowledge_...``): the second part of the Pulumi id.",
+    },
     derive=derive_file_source,
     after_create=upload_file,
     online_checks=(
@@ -172,6 +183,19 @@ class KnowledgeProvider(TwilioProvider):
     SPEC = KNOWLEDGE
 
 
+@pulumi.input_type
+@dataclasses.dataclass(kw_only=True)
+class KnowledgeArgs:
+    """The inputs of a :class:`Knowledge` source (documented there)."""
+
+    knowledge_base_id: pulumi.Input[str]
+    name: pulumi.Input[str]
+    description: pulumi.Input[str] | None = None
+    source: pulumi.Input[KnowledgeSourceArgsDict] | None = None
+    file_path: pulumi.Input[str] | None = None
+    existing_id: pulumi.Input[str] | None = None
+
+
 class Knowledge(TwilioResource, module=MODULE, name="Knowledge"):
     """A knowledge source in a Knowledge Base: raw text, a web site, or a file.
 
@@ -181,27 +205,11 @@ class Knowledge(TwilioResource, module=MODULE, name="Knowledge"):
     ``pulumi.Output.concat(source.knowledge_base_id, ":", source.knowledge_id)``; only ``Text``
     sources serve operator parameters). The create completes when Twilio has processed the content
     (``status`` COMPLETED); a source whose processing FAILED is deleted and the create fails with
-    Twilio's errors. A file (``file_path``) is read at preview (type, size, SHA-256) and uploaded to
-    the create's ``importUrl`` without Twilio's credentials. ``name``, ``description`` and a text's
-    ``content`` update in place (``PATCH``; new content is processed again, and awaited); another
-    source ``type``, web ``url`` or file content makes a new source (a replacement). At preview,
-    with credentials, the base must exist.
-
-    Outputs: every input plus ``knowledge_id`` (``know_knowledge_...``), ``status``, ``created_at``,
-    ``updated_at`` (ISO-8601), and ``source`` as Twilio returns it (a web source's crawl ``errors``).
-
-    Args:
-        resource_name: the Pulumi resource name.
-        knowledge_base_id: the Knowledge Base (``know_knowledgebase_...``), e.g. ``base.id``.
-        name: at most 30 characters.
-        description: at most 1024 characters: what the source holds and when to use it.
-        source: ``{"type": "Text", "content": ...}`` (at most 185000 characters) or ``{"type": "Web",
-            "url": ..., "crawl_depth": 1-10 (2), "crawl_period": "NEVER"}``.
-        file_path: a local ``.csv``, ``.md``, ``.pdf``, ``.tsv`` or ``.txt`` file of at most 16 MiB,
-            instead of ``source`` (a relative path is taken from the program's directory).
-        existing_id: manage this existing source (``know_knowledge_...`` or the Pulumi id) instead of
-            creating one; read at creation only.
-        opts: Pulumi resource options.
+    Twilio's errors. A file (``file_path``, relative to the program's directory) is read at preview
+    (type, size, SHA-256) and uploaded to the create's ``importUrl`` without Twilio's credentials.
+    ``name``, ``description`` and a text's ``content`` update in place (``PATCH``; new content is
+    processed again, and awaited); another source ``type``, web ``url`` or file content makes a new
+    source (a replacement). At preview, with credentials, the base must exist.
     """
 
     knowledge_base_id: pulumi.Output[str]
@@ -216,30 +224,30 @@ class Knowledge(TwilioResource, module=MODULE, name="Knowledge"):
     updated_at: pulumi.Output[str]
 
     _provider_class = KnowledgeProvider
+    _args_class = KnowledgeArgs
 
+    @overload
+    def __init__(self, resource_name: str, args: KnowledgeArgs, opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @overload
     def __init__(
         self,
         resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
         *,
         knowledge_base_id: pulumi.Input[str],
         name: pulumi.Input[str],
         description: pulumi.Input[str] | None = None,
-        source: pulumi.Input[KnowledgeSourceArgs] | None = None,
+        source: pulumi.Input[KnowledgeSourceArgsDict] | None = None,
         file_path: pulumi.Input[str] | None = None,
         existing_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        if isinstance(file_path, str):  # the provider runs elsewhere: resolve against the program's directory
-            file_path = os.path.abspath(file_path)
-        super().__init__(
-            resource_name,
-            {
-                "knowledge_base_id": knowledge_base_id,
-                "name": name,
-                "description": description,
-                "source": source,
-                "file_path": file_path,
-                "existing_id": existing_id,
-            },
-            opts,
-        )
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(resource_name, *args, **kwargs)
+
+    def _internal_init(self, resource_name: str, inputs: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
+        path = inputs.get(FILE_PATH)
+        if isinstance(path, str):  # the provider may run elsewhere: resolve against the program's directory
+            inputs = {**inputs, FILE_PATH: os.path.abspath(path)}
+        super()._internal_init(resource_name, inputs, opts)

@@ -7,6 +7,9 @@ create completes only once the base is ACTIVE.
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any, overload
+
 import pulumi
 
 from ..client import KNOWLEDGE_BASES, Readiness
@@ -39,6 +42,16 @@ class KnowledgeBaseProvider(TwilioProvider):
     SPEC = KNOWLEDGE_BASE
 
 
+@pulumi.input_type
+@dataclasses.dataclass(kw_only=True)
+class KnowledgeBaseArgs:
+    """The inputs of a :class:`KnowledgeBase` (documented there)."""
+
+    display_name: pulumi.Input[str]
+    description: pulumi.Input[str] | None = None
+    existing_id: pulumi.Input[str] | None = None
+
+
 class KnowledgeBase(TwilioResource, module=MODULE, name="KnowledgeBase"):
     """A Knowledge Base: knowledge sources (:class:`Knowledge`) that rules pass to their operators
     (``context.knowledge.bases``, ``KNOWLEDGE_BASE_AND_SOURCE_IDS`` parameters).
@@ -47,18 +60,9 @@ class KnowledgeBase(TwilioResource, module=MODULE, name="KnowledgeBase"):
     update and delete are asynchronous Operations, awaited up to ``twilio:operationTimeout``
     seconds; the create completes once the base is ``ACTIVE`` (a base that ends FAILED is deleted
     and the create fails). Updates send ``PATCH`` with ``If-Match`` (the base's ``ETag``, after
-    checking that its ``version`` is the one in the state). Deleting a base deletes its sources.
-
-    Outputs: every input plus ``status``, ``created_at``, ``updated_at`` (ISO-8601), ``version``
-    and ``operation_id``; the resource id is the base's TTID (``know_knowledgebase_...``).
-
-    Args:
-        resource_name: the Pulumi resource name.
-        display_name: letters, digits and ``-``, at most 64 characters, unique in the account.
-        description: 1-128 characters. Once set it can be changed but not removed.
-        existing_id: manage this existing base instead of creating one (updated to these inputs);
-            read at creation only.
-        opts: Pulumi resource options.
+    checking that its ``version`` is the one in the state); a description can be changed, not
+    removed. Deleting a base deletes its sources. The resource id is the base's TTID
+    (``know_knowledgebase_...``).
     """
 
     display_name: pulumi.Output[str]
@@ -70,18 +74,23 @@ class KnowledgeBase(TwilioResource, module=MODULE, name="KnowledgeBase"):
     operation_id: pulumi.Output[str]
 
     _provider_class = KnowledgeBaseProvider
+    _args_class = KnowledgeBaseArgs
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: KnowledgeBaseArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
     def __init__(
         self,
         resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
         *,
         display_name: pulumi.Input[str],
         description: pulumi.Input[str] | None = None,
         existing_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(
-            resource_name,
-            {"display_name": display_name, "description": description, "existing_id": existing_id},
-            opts,
-        )
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(resource_name, *args, **kwargs)

@@ -7,6 +7,9 @@ completes only once the store is ACTIVE.
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any, overload
+
 import pulumi
 
 from ..client import CONTROL_PLANE_PAGE_SIZE, MEMORY_STORES, Collection, Readiness
@@ -60,54 +63,55 @@ class MemoryStoreProvider(TwilioProvider):
     SPEC = MEMORY_STORE
 
 
+@pulumi.input_type
+@dataclasses.dataclass(kw_only=True)
+class MemoryStoreArgs:
+    """The inputs of a :class:`MemoryStore` (documented there)."""
+
+    display_name: pulumi.Input[str]
+    description: pulumi.Input[str] | None = None
+    existing_id: pulumi.Input[str] | None = None
+
+
 class MemoryStore(TwilioResource, module=MODULE, name="MemoryStore"):
     """A Memory Store: where Conversation Memory keeps profiles, traits and observations; every
     Conversation Configuration names one (``memory_store_id=store.id``).
 
     Endpoint: ``/v1/ControlPlane/Stores`` (Memory v1, memory.twilio.com). Create, update and delete
     are asynchronous Operations, awaited up to ``twilio:operationTimeout`` seconds; the create
-    completes once the store is ``ACTIVE`` (QUEUED, then PROVISIONING before; a store that ends
-    FAILED is deleted and the create fails). An account has at most 15 stores: a create beyond
-    fails saying so. Updates send ``PATCH`` with ``If-Match`` (the store's ``ETag``, after checking
-    that its ``version`` is still the one in the state: otherwise it fails saying to run
-    ``pulumi refresh``). Deleting a store deletes its trait groups, identity resolution settings
-    and profiles.
-
-    Outputs: every input plus ``status`` (``ACTIVE``), ``intelligence_service_id`` (the
-    Conversational Intelligence service provisioned for it), ``version`` (grows with every update)
-    and ``operation_id`` (the last write's Operation); the resource id is the store's TTID
+    completes once the store is ``ACTIVE`` (a store that ends FAILED is deleted and the create
+    fails). An account has at most 15 stores: a create beyond fails saying so. Updates send
+    ``PATCH`` with ``If-Match`` (the store's ``ETag``, after checking that its ``version`` is still the
+    one in the state); a description can be changed, not removed. Deleting a store deletes its trait
+    groups, identity resolution settings and profiles. The resource id is the store's TTID
     (``mem_store_...``).
-
-    Args:
-        resource_name: the Pulumi resource name.
-        display_name: letters, digits and ``-``, at most 64 characters, unique in the account.
-        description: 1-128 characters. Once set it can be changed but not removed (``PATCH`` keeps
-            fields not sent).
-        existing_id: manage this existing store (``mem_store_...``) instead of creating one: it is
-            updated to these inputs; read at creation only.
-        opts: Pulumi resource options.
     """
 
     display_name: pulumi.Output[str]
     description: pulumi.Output[str | None]
     status: pulumi.Output[str]
-    intelligence_service_id: pulumi.Output[str | None]
+    intelligence_service_id: pulumi.Output[str]
     version: pulumi.Output[int]
     operation_id: pulumi.Output[str]
 
     _provider_class = MemoryStoreProvider
+    _args_class = MemoryStoreArgs
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: MemoryStoreArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
     def __init__(
         self,
         resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
         *,
         display_name: pulumi.Input[str],
         description: pulumi.Input[str] | None = None,
         existing_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(
-            resource_name,
-            {"display_name": display_name, "description": description, "existing_id": existing_id},
-            opts,
-        )
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(resource_name, *args, **kwargs)

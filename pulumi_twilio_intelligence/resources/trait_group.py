@@ -7,7 +7,8 @@ addressed by its display name, so its Pulumi id is ``"{store_id}/{display_name}"
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, overload
 
 import pulumi
 
@@ -20,7 +21,7 @@ from ._check import reference_check
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
-from .args import TraitDefinitionArgs
+from .args import TraitDefinitionArgsDict
 
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
@@ -73,29 +74,28 @@ class TraitGroupProvider(TwilioProvider):
     SPEC = TRAIT_GROUP
 
 
+@pulumi.input_type
+@dataclasses.dataclass(kw_only=True)
+class TraitGroupArgs:
+    """The inputs of a :class:`TraitGroup` (documented there)."""
+
+    memory_store_id: pulumi.Input[str]
+    display_name: pulumi.Input[str]
+    description: pulumi.Input[str] | None = None
+    traits: pulumi.Input[dict[str, pulumi.Input[TraitDefinitionArgsDict]]] | None = None
+    existing_id: pulumi.Input[str] | None = None
+
+
 class TraitGroup(TwilioResource, module=MODULE, name="TraitGroup"):
     """A Trait Group: named, typed traits (lasting facts about a customer) of a Memory Store.
 
     Endpoint: ``/v1/ControlPlane/Stores/{storeId}/TraitGroups`` (Memory v1). The group is addressed
     by its display name: the Pulumi id is ``"{memory_store_id}/{display_name}"``, and a change of
-    either makes a new group (a replacement). Create, update and delete are asynchronous Operations.
-    Updates send ``PATCH`` with ``If-Match`` (the group's ``ETag``, after checking that its
-    ``version`` is the one in the state); a trait removed from ``traits`` is deleted in Twilio.
-    At preview, with credentials, the store must exist.
-
-    Outputs: every input plus ``version`` and ``operation_id`` (the last write's Operation).
-
-    Args:
-        resource_name: the Pulumi resource name.
-        memory_store_id: the Memory Store (``mem_store_...``), e.g. ``store.id``.
-        display_name: 1-64 letters, digits, ``_``, ``-`` or ``.``, unique in the store.
-        description: at most 1024 characters.
-        traits: at most 95 traits by name: ``{"email": {"data_type": "STRING", "description": ...,
-            "validation_rule": {"rule_type": "STRING", "max_length": 254}, "id_type_promotion":
-            "email"}}``.
-        existing_id: manage the existing group of this display name (or Pulumi id) in the store
-            instead of creating one: it is updated to these inputs; read at creation only.
-        opts: Pulumi resource options.
+    either makes a new group (a replacement). Create, update and delete are asynchronous
+    Operations. Updates send ``PATCH`` with ``If-Match`` (the group's ``ETag``, after checking that its
+    ``version`` is the one in the state); a trait removed from ``traits`` is deleted in Twilio. At
+    preview, with credentials, the store must exist. ``existing_id`` takes the group's display name
+    (or its Pulumi id).
     """
 
     memory_store_id: pulumi.Output[str]
@@ -106,26 +106,25 @@ class TraitGroup(TwilioResource, module=MODULE, name="TraitGroup"):
     operation_id: pulumi.Output[str]
 
     _provider_class = TraitGroupProvider
+    _args_class = TraitGroupArgs
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: TraitGroupArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
     def __init__(
         self,
         resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
         *,
         memory_store_id: pulumi.Input[str],
         display_name: pulumi.Input[str],
         description: pulumi.Input[str] | None = None,
-        traits: pulumi.Input[dict[str, pulumi.Input[TraitDefinitionArgs]]] | None = None,
+        traits: pulumi.Input[dict[str, pulumi.Input[TraitDefinitionArgsDict]]] | None = None,
         existing_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "memory_store_id": memory_store_id,
-                "display_name": display_name,
-                "description": description,
-                "traits": traits,
-                "existing_id": existing_id,
-            },
-            opts,
-        )
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(resource_name, *args, **kwargs)
