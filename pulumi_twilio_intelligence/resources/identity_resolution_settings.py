@@ -14,33 +14,12 @@ import pulumi
 from ..client import IDENTITY_RESOLUTION_SETTINGS, MEMORY_STORES
 from ..models import IdentityResolutionSettings as IdentityResolutionSettingsModel
 from ..models import IdentityResolutionSettingsUpdate
-from ..models.identity_resolution import IDENTIFIER_CONFIG_DEFAULTS
 from ..models.memory_store import MEMORY_STORE_ID_PATTERN
 from ._check import reference_check
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
 from .args import IdentifierConfigArgsDict
-
-#: Twilio's defaults of an identifier config, by Python name.
-_DEFAULTS = {
-    "matching_algo": IDENTIFIER_CONFIG_DEFAULTS["matchingAlgo"],
-    "matching_threshold": IDENTIFIER_CONFIG_DEFAULTS["matchingThreshold"],
-    "limit": IDENTIFIER_CONFIG_DEFAULTS["limit"],
-    "limit_policy": IDENTIFIER_CONFIG_DEFAULTS["limitPolicy"],
-    "enforce_unique": IDENTIFIER_CONFIG_DEFAULTS["enforceUnique"],
-    "normalization": IDENTIFIER_CONFIG_DEFAULTS["normalization"],
-}
-
-
-def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
-    """Twilio's defaults of every identifier config (exact matching, threshold 75, 100 values kept
-    first-in first-out, unique, trimmed)."""
-    configs = fields.get("identifier_configs")
-    if isinstance(configs, list):
-        fields["identifier_configs"] = [{**_DEFAULTS, **c} if isinstance(c, dict) else c for c in configs]
-    return fields
-
 
 IDENTITY_RESOLUTION = ResourceSpec(
     type_name="IdentityResolutionSettings",
@@ -58,7 +37,6 @@ IDENTITY_RESOLUTION = ResourceSpec(
     create_method="PUT",
     etag=True,
     deletable=False,
-    normalise=_normalise,
     online_checks=(reference_check("memory_store_id", MEMORY_STORES, "Memory Store", pattern=MEMORY_STORE_ID_PATTERN),),
 )
 

@@ -32,16 +32,6 @@ from .args import KnowledgeSourceArgsDict
 
 FILE_PATH = "file_path"
 FILE_SHA256 = "file_sha256"
-#: Twilio's defaults of a web source, by Python name.
-WEB_DEFAULTS = {"crawl_depth": 2, "crawl_period": "NEVER"}
-
-
-def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
-    """Twilio's defaults of a web source (crawl depth 2, never re-crawled)."""
-    source = fields.get("source")
-    if isinstance(source, dict) and source.get("type") == "Web":
-        fields["source"] = {**WEB_DEFAULTS, **source}
-    return fields
 
 
 def _digest(path: Path) -> str:
@@ -156,7 +146,6 @@ KNOWLEDGE = ResourceSpec(
         FILE_SHA256,
     ),
     ready=Readiness(done=frozenset({"COMPLETED"}), problem=processing_errors),
-    normalise=_normalise,
     update_body=unchanged_source_left_out,
     extra_inputs={FILE_PATH: str, FILE_SHA256: str},
     derived_inputs=(FILE_SHA256,),
