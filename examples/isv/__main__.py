@@ -6,11 +6,11 @@ An ISV runs one stack per tenant, each with that tenant's Twilio subaccount cred
     pulumi config set tenant "Acme"
     pulumi config set twilio:accountSid ACxxxxxxxx          # the tenant's subaccount
     pulumi config set --secret twilio:authToken             # its auth token (prompted)
-    pulumi config set memoryStoreId mem_store_xxxxxxxx
     pulumi up
 
 Stack config: ``tenant`` (letters, digits, spaces, - and _; at most 20 characters), ``webhookUrl``,
-``memoryStoreId``, ``supportNumber``.
+``memoryStoreId`` (an existing Memory Store of the tenant; without it the stack creates one) and
+``supportNumber``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from __future__ import annotations
 import pulumi
 
 import pulumi_twilio_intelligence as twilio_ci
-
-DEFAULT_MEMORY_STORE_ID = "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7"
 
 
 class TenantIntelligence(pulumi.ComponentResource):
@@ -87,11 +85,15 @@ def program() -> None:
     """One tenant per stack."""
     config = pulumi.Config()
     tenant = config.get("tenant") or "Acme"
+    memory_store_id: pulumi.Input[str] | None = config.get("memoryStoreId")
+    if not memory_store_id:
+        store_name = "-".join("".join(c if c.isalnum() else " " for c in tenant).split()) or "tenant"
+        memory_store_id = twilio_ci.MemoryStore("tenant-memory", display_name=f"{store_name}-memory").id
     set_up = TenantIntelligence(
         "tenant",
         tenant=tenant,
         webhook_url=config.get("webhookUrl") or "https://example.com/tenants/results",
-        memory_store_id=config.get("memoryStoreId") or DEFAULT_MEMORY_STORE_ID,
+        memory_store_id=memory_store_id,
         support_number=config.get("supportNumber") or "+18005550100",
     )
     pulumi.export("tenant", tenant)

@@ -13,7 +13,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 from typing_extensions import overload
 
-from ..client import CONVERSATION_CONFIGURATIONS, INTELLIGENCE_CONFIGURATIONS
+from ..client import CONVERSATION_CONFIGURATIONS, INTELLIGENCE_CONFIGURATIONS, MEMORY_STORES
 from ..errors import TwilioApiError, TwilioError
 from ..models import (
     ConversationConfiguration as ConversationConfigurationModel,
@@ -23,7 +23,8 @@ from ..models import (
     ConversationConfigurationReplace,
 )
 from ..models.conversation_configuration import GroupingType
-from ._check import CheckContext
+from ..models.memory_store import MEMORY_STORE_ID_PATTERN
+from ._check import CheckContext, reference_check
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
@@ -75,7 +76,17 @@ CONVERSATION_CONFIGURATION = ResourceSpec(
         "observation_extraction_strategy_ids",
     ),
     update_defaults={"channel_settings": {}},  # PUT requires channelSettings
-    online_checks=(check_intelligence_configurations,),
+    online_checks=(
+        # a wrong store fails silently in production (identity resolution, memory extraction): refuse it here
+        reference_check(
+            "memory_store_id",
+            MEMORY_STORES,
+            "Memory Store",
+            statuses=frozenset({"ACTIVE"}),
+            pattern=MEMORY_STORE_ID_PATTERN,
+        ),
+        check_intelligence_configurations,
+    ),
     created_at=lambda _client, item: item.get("createdAt"),
     replace_on=("conversation_grouping_type",),  # C1: immutable after creation
     delete_before_replace=True,  # C2: at most 10 per account, so the old one goes first

@@ -7,6 +7,7 @@ replacements; existing rules are sent with their ids so that rule ids stay stabl
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, Literal
 
 import pulumi
@@ -15,6 +16,8 @@ from typing_extensions import overload
 
 from ..client import (
     INTELLIGENCE_CONFIGURATIONS,
+    KNOWLEDGE_BASES,
+    KNOWLEDGE_SOURCES,
     OPERATORS,
     operator_version_lifecycle,
     operator_versions,
@@ -30,7 +33,7 @@ from ..models import (
     with_server_defaults,
 )
 from ..models.intelligence_configuration import CONFIGURATION_ID_PATTERN
-from ..models.parameters import rule_parameter_problems
+from ..models.parameters import KNOWLEDGE, KNOWLEDGE_VALUE_PATTERN, rule_parameter_problems
 from ._check import CheckContext
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
@@ -128,7 +131,92 @@ def check_rule_operators(ctx: CheckContext) -> list[CheckFailure]:
                 ctx.warnings.append(f"could not verify {where}: {exc}")
                 continue
             if declared is not None:
-                failures.extend(_parameter_failures(where, operator_id, ref.get("parameters"), declared, ctx))
+                problems = _parameter_failures(where, operator_id, ref.get("parameters"), declared, ctx)
+                failures.extend(problems)
+                if not problems:
+                    failures.extend(_knowledge_failures(ctx, where, ref.get("parameters"), declared))
+    return failures
+
+
+def _knowledge_failures(ctx: CheckContext, where: str, values: Any, declared: dict[str, Any]) -> list[CheckFailure]:
+    """Each ``KNOWLEDGE_BASE_AND_SOURCE_IDS`` value (``kb_id:source_id``, known) names an existing
+    Knowledge Base, a knowledge source in it, and a plain-text one (the only kind Twilio supports).
+
+    Online: ``GET /v2/ControlPlane/KnowledgeBases/{kbId}`` and ``GET /v2/KnowledgeBases/{kbId}/Knowledge/{id}``
+    for a value that changed since the old inputs, unless the provider process knows the objects.
+    """
+    if not isinstance(values, dict) or not ctx.known(values):
+        return []
+    failures: list[CheckFailure] = []
+    for name, value in values.items():
+        spec = declared.get(name)
+        if not isinstance(spec, dict) or spec.get("type") != KNOWLEDGE or not isinstance(value, str):
+            continue
+        if not re.fullmatch(KNOWLEDGE_VALUE_PATTERN, value):
+            continue  # the format is reported by the parameter check
+        base_id, source_id = value.split(":", 1)
+        place = f"{where}.parameters.{name}"
+        try:
+            problem = _knowledge_source_problem(ctx, place, base_id, source_id)
+        except TwilioError as exc:
+            ctx.warnings.append(f"could not verify {place}: {exc}")
+            continue
+        if problem:
+            failures.append(CheckFailure(place, problem))
+    return failures
+
+
+def _knowledge_source_problem(ctx: CheckContext, place: str, base_id: str, source_id: str) -> str | None:
+    try:
+        if ctx.fetch(KNOWLEDGE_BASES, base_id, where=place) is None:
+            return None  # unchanged since the last successful check
+    except TwilioApiError as exc:
+        if exc.not_found:
+            return f"no Knowledge Base {base_id} exists in this account"
+        raise
+    try:
+        source = ctx.fetch(KNOWLEDGE_SOURCES.at(base_id), source_id, where=place)
+    except TwilioApiError as exc:
+        if exc.not_found:
+            return f"the Knowledge Base {base_id} has no knowledge source {source_id}"
+        raise
+    if source is None:
+        return None
+    kind = (source.get("source") or {}).get("type") if isinstance(source.get("source"), dict) else None
+    if kind != "Text":
+        return f"the knowledge source {source_id} is a {kind or 'typeless'} source; only Text sources are supported"
+    return None
+
+
+def check_knowledge_bases(ctx: CheckContext) -> list[CheckFailure]:
+    """Each rule's ``context.knowledge.bases`` names an existing Knowledge Base (when known).
+
+    Online: ``GET /v2/ControlPlane/KnowledgeBases/{kbId}`` for an id that changed since the old
+    inputs, unless the provider process knows the base.
+    """
+    rules = ctx.inputs.get("rules")
+    if ctx.client is None or not isinstance(rules, list):
+        return []
+    failures: list[CheckFailure] = []
+    for i, rule in enumerate(rules):
+        context = rule.get("context") if isinstance(rule, dict) else None
+        knowledge = context.get("knowledge") if isinstance(context, dict) else None
+        bases = knowledge.get("bases") if isinstance(knowledge, dict) else None
+        if not isinstance(bases, list):
+            continue
+        for j, base_id in enumerate(bases):
+            if not isinstance(base_id, str) or not ctx.known(base_id):
+                continue
+            place = f"rules[{i}].context.knowledge.bases[{j}]"
+            try:
+                ctx.fetch(KNOWLEDGE_BASES, base_id, where=place)
+            except TwilioApiError as exc:
+                if exc.not_found:
+                    failures.append(CheckFailure(place, f"no Knowledge Base {base_id} exists in this account"))
+                else:
+                    ctx.warnings.append(f"could not verify {place}: {exc}")
+            except TwilioError as exc:
+                ctx.warnings.append(f"could not verify {place}: {exc}")
     return failures
 
 
@@ -211,7 +299,7 @@ INTELLIGENCE_CONFIGURATION = ResourceSpec(
     id_pattern=CONFIGURATION_ID_PATTERN,
     normalise=_normalise,
     update_body=keep_rule_ids,
-    online_checks=(check_rule_operators,),
+    online_checks=(check_rule_operators, check_knowledge_bases),
     created_at=lambda _client, item: item.get("dateCreated") if item.get("version") == 1 else None,
     # I1: a PUT of the rules may leave the new version inactive: by default a new configuration
     # replaces the old one (created first; the engine re-points the dependents, then deletes it)

@@ -21,7 +21,10 @@ from pulumi_twilio_intelligence.emulator import EmulatorProcess
 from ..conftest import CUSTOM_OPERATOR, replace_placeholders
 from .conftest import StackFactory, emulator_settings
 
+#: Well-formed ids that no account has: a missing store, base and knowledge source.
 MEMORY_STORE_ID = "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7"
+MISSING_BASE = "know_knowledgebase_01jqz8k6c2w6n9q4r7t1v3x5y7"
+MISSING_SOURCE = "know_knowledge_01jqz8k6c2w6n9q4r7t1v3x5y7"
 MISSING_OPERATOR = "intelligence_operator_01aaaaaaaaaaaaaaaaaaaaaaaa"
 WEBHOOK = [{"type": "WEBHOOK", "method": "POST", "url": "https://example.com/hook"}]
 
@@ -155,6 +158,48 @@ CASES: dict[str, tuple[type[pulumi.CustomResource], dict[str, Any], list[tuple[s
             ("status_callbacks[0].method", "Input should be 'POST' or 'GET'"),
             ("intelligence_configuration_ids[0]", "no Intelligence Configuration"),
             ("conversations_v1_bridge.service_id", "String should match pattern"),
+            ("memory_store_id", f"no Memory Store {MEMORY_STORE_ID} exists in this account"),
+        ],
+    ),
+    "knowledge references": (
+        twilio_ci.IntelligenceConfiguration,
+        {
+            "display_name": "knowledge",
+            "rules": [
+                {"operators": [{"id": "{knowledge}", "parameters": {"policy": "kb:source"}}], "actions": WEBHOOK,
+                 "context": {"knowledge": {"bases": [MISSING_BASE]}}},
+                {"operators": [{"id": "{knowledge}", "parameters": {"policy": f"{MISSING_BASE}:{MISSING_SOURCE}"}}],
+                 "actions": WEBHOOK},
+            ],
+        },
+        [
+            ("rules[0].operators[0].parameters.policy", "must be knowledge_base_id:knowledge_source_id"),
+            ("rules[0].context.knowledge.bases[0]", f"no Knowledge Base {MISSING_BASE} exists in this account"),
+            ("rules[1].operators[0].parameters.policy", f"no Knowledge Base {MISSING_BASE} exists in this account"),
+        ],
+    ),
+    "trait group": (
+        twilio_ci.TraitGroup,
+        {
+            "memory_store_id": MEMORY_STORE_ID,
+            "display_name": "Contact details",
+            "traits": {"email": {"data_type": "TEXT"}, "age": {"data_type": "NUMBER",
+                                                           "validation_rule": {"rule_type": "NUMBER", "pattern": "x"}}},
+        },
+        [
+            ("memory_store_id", f"no Memory Store {MEMORY_STORE_ID} exists in this account"),
+            ("display_name", "String should match pattern"),
+            ("traits.email.data_type", "Input should be 'STRING', 'NUMBER', 'BOOLEAN', 'ARRAY'"),
+            ("traits.age.validation_rule.pattern", "is not allowed when ruleType is NUMBER"),
+        ],
+    ),
+    "knowledge source": (
+        twilio_ci.Knowledge,
+        {"knowledge_base_id": MISSING_BASE, "name": "x" * 31, "source": {"type": "Text"}},
+        [
+            ("knowledge_base_id", f"no Knowledge Base {MISSING_BASE} exists in this account"),
+            ("name", "String should have at most 30 characters"),
+            ("source.content", "is required when type is Text"),
         ],
     ),
 }  # fmt: skip
@@ -162,19 +207,35 @@ CASES: dict[str, tuple[type[pulumi.CustomResource], dict[str, Any], list[tuple[s
 
 @pytest.fixture
 def operators(api: httpx.Client, emulator: EmulatorProcess) -> dict[str, str]:
-    """The ids the cases refer to: a custom operator created through the API, and Twilio's Summary."""
+    """The ids the cases refer to: custom operators created through the API (one takes a knowledge
+    source), and Twilio's Summary."""
     custom = api.post("/v3/ControlPlane/Operators", json=CUSTOM_OPERATOR).raise_for_status().json()
+    knowledge = (
+        api.post(
+            "/v3/ControlPlane/Operators",
+            json={
+                "displayName": "Policy check",
+                "prompt": "Compare the answers with {{parameters.policy}}",
+                "outputFormat": "TEXT",
+                "parameters": {"policy": {"type": "KNOWLEDGE_BASE_AND_SOURCE_IDS", "required": True}},
+            },
+        )
+        .raise_for_status()
+        .json()
+    )
     summary = twilio_ci.get_operator(display_name="Summary", settings=emulator_settings(emulator))
-    return {"custom": custom["id"], "summary": summary.id}
+    return {"custom": custom["id"], "knowledge": knowledge["id"], "summary": summary.id}
 
 
 def test_the_table_has_at_least_20_invalid_inputs_over_every_resource() -> None:
     rows = [row for _, _, expected in CASES.values() for row in expected]
     assert len(rows) >= 20
-    assert {cls for cls, _, _ in CASES.values()} == {
+    assert {cls for cls, _, _ in CASES.values()} >= {
         twilio_ci.Operator,
         twilio_ci.IntelligenceConfiguration,
         twilio_ci.ConversationConfiguration,
+        twilio_ci.TraitGroup,
+        twilio_ci.Knowledge,
     }
 
 

@@ -18,11 +18,10 @@ import pulumi_twilio_intelligence as twilio_ci
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, EmulatorProcess
 
 from ..conftest import change_operator_out_of_band, eventually
-from .conftest import StackFactory, cli, emulator_settings
+from .conftest import StackFactory, cli, create_memory_store, emulator_settings
 
 OPERATORS = "/v3/ControlPlane/Operators"
 CONVERSATIONS = "/v2/ControlPlane/Configurations"
-MEMORY_STORE_ID = "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7"
 
 
 def operator_program(**overrides: Any) -> Callable[[], None]:
@@ -73,13 +72,15 @@ def test_refresh_reports_out_of_band_changes_field_by_field(make_stack: StackFac
 def test_an_object_deleted_out_of_band_is_dropped_by_refresh_and_recreated_by_up(
     make_stack: StackFactory, api: httpx.Client
 ) -> None:
+    store = create_memory_store(api)
+
     def program() -> None:
         configuration = twilio_ci.ConversationConfiguration(
             "support",
             display_name="Support",
             description="Voice line",
             conversation_grouping_type="GROUP_BY_PROFILE",
-            memory_store_id=MEMORY_STORE_ID,
+            memory_store_id=store,
         )
         pulumi.export("id", configuration.id)
 

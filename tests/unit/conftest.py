@@ -151,12 +151,40 @@ def make_provider(twilio: InProcessEmulator) -> Callable[..., Any]:
 
 @dataclass
 class Ids:
-    """Operators the tests reference: a custom one and Twilio-authored ones."""
+    """What the tests reference: a custom operator, Twilio-authored ones, a Memory Store (ACTIVE)
+    and a Knowledge Base."""
 
     custom: str
     sentiment: str  # version 1 DEPRECATED, version 2 ACTIVE
     summary: str  # version 1 RETIRED, version 2 ACTIVE
     next_best: str  # no parameters, one ACTIVE version
+    store: str
+    knowledge_base: str
+
+
+MEMORY_STORES = "https://memory.twilio.com/v1/ControlPlane/Stores"
+KNOWLEDGE_BASES = "https://knowledge.twilio.com/v2/ControlPlane/KnowledgeBases"
+
+
+def create_memory_store(api: httpx.Client, display_name: str = "support-memory") -> str:
+    """Create a Memory Store through the API and return its id once it is ACTIVE (in process, an
+    Operation completes at the next read unless the test set an operation delay)."""
+    accepted = api.post(MEMORY_STORES, json={"displayName": display_name})
+    assert accepted.status_code == 202, accepted.text
+    operation = api.get(accepted.headers["Location"]).json()
+    store = str(operation["result"]["id"])
+    assert api.get(f"{MEMORY_STORES}/{store}").json()["status"] == "ACTIVE"
+    return store
+
+
+def create_knowledge_base(api: httpx.Client, display_name: str = "support-knowledge") -> str:
+    """Create a Knowledge Base through the API and return its id once it is ACTIVE."""
+    accepted = api.post(KNOWLEDGE_BASES, json={"displayName": display_name})
+    assert accepted.status_code == 202, accepted.text
+    operation = api.get(accepted.headers["Location"]).json()
+    base = str(operation["result"]["id"])
+    assert api.get(f"{KNOWLEDGE_BASES}/{base}").json()["status"] == "ACTIVE"
+    return base
 
 
 @pytest.fixture
@@ -167,7 +195,7 @@ def api(twilio: InProcessEmulator) -> Iterator[httpx.Client]:
 
 
 def create_ids(twilio: InProcessEmulator, api: httpx.Client) -> Ids:
-    """Create the custom operator and look up Twilio's."""
+    """Create the custom operator, a Memory Store and a Knowledge Base, and look up Twilio's operators."""
     created = api.post(OPERATORS, json=CUSTOM_OPERATOR)
     assert created.status_code == 201, created.text
     settings = twilio.settings()
@@ -180,6 +208,8 @@ def create_ids(twilio: InProcessEmulator, api: httpx.Client) -> Ids:
         sentiment=twilio_operator("Sentiment Analysis"),
         summary=twilio_operator("Summary"),
         next_best=twilio_operator("Next Best Response"),
+        store=create_memory_store(api),
+        knowledge_base=create_knowledge_base(api),
     )
 
 

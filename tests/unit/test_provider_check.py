@@ -21,7 +21,7 @@ from pulumi_twilio_intelligence.resources._provider import TwilioProvider
 from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from ..conftest import replace_placeholders
-from .conftest import JSON_OPERATOR, MEMORY_STORE_ID, OPERATOR, Factory, FakeTime, Ids, configure, to_engine
+from .conftest import JSON_OPERATOR, OPERATOR, Factory, FakeTime, Ids, configure, to_engine
 
 RULE: dict[str, Any] = {
     "operators": [{"id": "{custom}", "version": 1, "parameters": {"scale": 3, "tone": "calm"}}],
@@ -34,7 +34,7 @@ CONVERSATIONS: dict[str, Any] = {
     "display_name": "Support",
     "description": "Voice line",
     "conversation_grouping_type": "GROUP_BY_PROFILE",
-    "memory_store_id": MEMORY_STORE_ID,
+    "memory_store_id": "{store}",
     "channel_settings": {"VOICE": {"capture_rules": [{"from": "*", "to": "+18888888888"}]}},
 }
 PROVIDERS: dict[str, type[TwilioProvider]] = {

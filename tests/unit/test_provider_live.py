@@ -192,7 +192,11 @@ LENGTHS: list[tuple[type, dict[str, Any], str, str]] = [
 def test_list_lengths_fail_at_preview_while_their_items_are_unknown(
     make_provider: Factory, ids: Ids, provider_cls: type, changes: dict[str, Any], prop: str, reason: str
 ) -> None:
-    base = _intelligence(ids) if provider_cls is IntelligenceConfigurationProvider else dict(CONVERSATION)
+    base = (
+        _intelligence(ids)
+        if provider_cls is IntelligenceConfigurationProvider
+        else {**CONVERSATION, "memory_store_id": ids.store}
+    )
     result = make_provider(provider_cls).check({}, {**base, **changes})
     assert [(f.property, reason in f.reason) for f in result.failures] == [(prop, True)]
 
@@ -203,7 +207,9 @@ def test_the_same_lists_within_their_limits_pass_at_preview(make_provider: Facto
     )
     assert result.failures == []
     capture = {"channel_settings": {"SMS": {"capture_rules": [CAPTURE] * 100}}}
-    result = make_provider(ConversationConfigurationProvider).check({}, {**CONVERSATION, **capture})
+    result = make_provider(ConversationConfigurationProvider).check(
+        {}, {**CONVERSATION, "memory_store_id": ids.store, **capture}
+    )
     assert result.failures == []
 
 

@@ -63,12 +63,19 @@ def test_a_stack_created_in_one_process_costs_its_writes_only(
 
     twilio.reset_counts()
     conversations = make_provider(ConversationConfigurationProvider)
-    news = to_engine({**CONVERSATION, "intelligence_configuration_ids": [configuration.id]})
+    news = to_engine(
+        {**CONVERSATION, "memory_store_id": ids.store, "intelligence_configuration_ids": [configuration.id]}
+    )
     assert conversations.check({}, news).failures == []
     conversations.create(news)
     counts = twilio.request_counts()
     polls = counts.pop("GET /v2/ControlPlane/Operations/{id}")
-    assert counts == {"POST /v2/ControlPlane/Configurations": 1, "GET /v2/ControlPlane/Configurations/{id}": 1}
+    # the store, made outside this process, is fetched once; the configuration written by it is not
+    assert counts == {
+        "GET /v1/ControlPlane/Stores/{storeId}": 1,
+        "POST /v2/ControlPlane/Configurations": 1,
+        "GET /v2/ControlPlane/Configurations/{id}": 1,
+    }
     assert polls >= 1
 
 

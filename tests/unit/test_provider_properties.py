@@ -23,7 +23,7 @@ from pulumi_twilio_intelligence.resources._known import forget_everything
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
 from pulumi_twilio_intelligence.testing import InProcessEmulator
 
-from .conftest import CONFIGURATIONS, MEMORY_STORE_ID, Factory, Ids, create_ids, to_engine
+from .conftest import CONFIGURATIONS, Factory, Ids, create_ids, create_memory_store, to_engine
 
 EXAMPLES = settings(
     max_examples=40,
@@ -142,7 +142,9 @@ def rule(ids: Ids) -> st.SearchStrategy[dict[str, Any]]:
     action = st.fixed_dictionaries({"type": st.just("WEBHOOK"), "method": st.just("POST"), "url": urls})
     context = without_none(
         memory=optional(toggles),
-        knowledge=optional(st.fixed_dictionaries({"bases": st.lists(names, min_size=1, max_size=3)})),
+        knowledge=optional(
+            st.fixed_dictionaries({"bases": st.lists(st.just(ids.knowledge_base), min_size=1, max_size=3)})
+        ),
     )
     return without_none(
         operators=st.lists(rule_operator(ids), min_size=1, max_size=5),
@@ -163,7 +165,7 @@ def intelligence_inputs(ids: Ids) -> st.SearchStrategy[dict[str, Any]]:
 # -- Conversation Configuration ----------------------------------------------------------------
 
 
-def conversation_inputs(intelligence_ids: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+def conversation_inputs(intelligence_ids: list[str], store: str) -> st.SearchStrategy[dict[str, Any]]:
     capture = without_none(
         **{"from": st.sampled_from(["*", "+18005550100", "whatsapp:+18005550100"])},
         to=st.sampled_from(["*", "+18888888888"]),
@@ -180,7 +182,7 @@ def conversation_inputs(intelligence_ids: list[str]) -> st.SearchStrategy[dict[s
         conversation_grouping_type=st.sampled_from(
             ["GROUP_BY_PROFILE", "GROUP_BY_PARTICIPANT_ADDRESSES", "GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE"]
         ),
-        memory_store_id=st.just(MEMORY_STORE_ID),
+        memory_store_id=st.just(store),
         channel_settings=optional(
             st.dictionaries(st.sampled_from(["VOICE", "SMS", "RCS", "WHATSAPP", "CHAT"]), channel, max_size=3)
         ),
@@ -226,15 +228,16 @@ def fresh_ids(twilio: InProcessEmulator, api: httpx.Client) -> Ids:
     return create_ids(twilio, api)
 
 
-def fresh_intelligence_ids(twilio: InProcessEmulator, api: httpx.Client) -> list[str]:
-    """Reset the emulator and create two Intelligence Configurations a Conversation Configuration may attach."""
+def fresh_intelligence_ids(twilio: InProcessEmulator, api: httpx.Client) -> tuple[list[str], str]:
+    """Reset the emulator and create two Intelligence Configurations a Conversation Configuration may
+    attach, and the Memory Store it names."""
     twilio.reset()
     forget_everything()  # as a new provider process would
     created = []
     for name in ("first", "second"):
         response = api.post(CONFIGURATIONS, json={"displayName": name, "rules": []})
         created.append(response.raise_for_status().json()["id"])
-    return created
+    return created, create_memory_store(api)
 
 
 @EXAMPLES
@@ -261,6 +264,6 @@ def test_intelligence_configuration_create_then_diff_is_empty(
 def test_conversation_configuration_create_then_diff_is_empty(
     make_provider: Factory, twilio: InProcessEmulator, api: httpx.Client, data: st.DataObject
 ) -> None:
-    intelligence_ids = fresh_intelligence_ids(twilio, api)
+    intelligence_ids, store = fresh_intelligence_ids(twilio, api)
     provider = make_provider(ConversationConfigurationProvider)
-    assert_no_change_after_create(provider, data.draw(conversation_inputs(intelligence_ids)))
+    assert_no_change_after_create(provider, data.draw(conversation_inputs(intelligence_ids, store)))

@@ -38,6 +38,7 @@ from .conftest import (
     DocumentedFake,
     Factory,
     Recorder,
+    create_memory_store,
     to_engine,
 )
 
@@ -220,7 +221,12 @@ def test_four_calls_at_once_on_one_provider(
 ) -> None:
     """The dynamic provider server runs up to 4 calls at once on one provider instance."""
     provider = make_provider(ConversationConfigurationProvider)
-    inputs = [to_engine({**CONVERSATION, "__name": f"test/dev/ConversationConfiguration/c{i}"}) for i in range(8)]
+    with twilio.http_client() as api:
+        store = create_memory_store(api)
+    inputs = [
+        to_engine({**CONVERSATION, "memory_store_id": store, "__name": f"test/dev/ConversationConfiguration/c{i}"})
+        for i in range(8)
+    ]
 
     def lifecycle(news: dict[str, Any]) -> tuple[list[Any], bool, bool]:
         failures = provider.check({}, news).failures
@@ -232,7 +238,7 @@ def test_four_calls_at_once_on_one_provider(
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lifecycle, inputs))
     assert results == [([], False, True)] * 8
-    assert twilio.custom_resources() == {"conversation_configuration": 8}
+    assert twilio.custom_resources() == {"conversation_configuration": 8, "memory_store": 1}
     assert isinstance(provider._twilio, TwilioClient)  # one shared client for the writes
 
 
