@@ -103,7 +103,9 @@ class _ConfigurationBody(WireModel):
         None, description="How communications are grouped into conversations; a change makes a new configuration."
     )
     memory_store_id: str | None = Field(
-        None, description="The Memory Store (``mem_store_...``) that resolves the participants' profiles."
+        None,
+        description="The Memory Store (``mem_store_...``, e.g. a ``MemoryStore``'s ``id``) that resolves the "
+        "participants' profiles; with credentials, preview fails unless it is an ACTIVE store of the account.",
     )
     channel_settings: dict[str, ChannelSetting] | None = Field(
         None,
