@@ -21,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pulumi_twilio_intelligence.config import BASE_URL_SETTINGS, SOURCES
 from pulumi_twilio_intelligence.emulator import EmulatorProcess
 from pulumi_twilio_intelligence.testing import engine_env, find_pulumi_bin, local_stack
 
@@ -42,8 +43,7 @@ def manual_run(project: Path, directory: Path, pulumi_bin: Path) -> list[str]:
             "PULUMI_CONFIG_PASSPHRASE",
             "PULUMI_SKIP_UPDATE_CHECK",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION",
-            "TWILIO_INTELLIGENCE_BASE_URL",
-            "TWILIO_CONVERSATIONS_BASE_URL",
+            *(SOURCES[name][1] for name in BASE_URL_SETTINGS),  # TWILIO_<API>_BASE_URL of the four APIs
         )
     }
     emulator = shlex.quote(str(Path(sys.executable).parent / "twilio-intelligence-emulator"))

@@ -19,6 +19,7 @@ from .conftest import REPO
 from .projects import copy_project
 
 DEMO = REPO / "scripts" / "demo.py"
+APIS = ("INTELLIGENCE", "CONVERSATIONS", "MEMORY", "KNOWLEDGE")
 OUTPUT = re.compile(r"^    (\w+) = (.*)$", re.MULTILINE)
 OPERATOR_ID = re.compile(r"^intelligence_operator_[0-7][0-9a-z]{25}$")
 INTELLIGENCE_CONFIGURATION_ID = re.compile(r"^intelligence_configuration_[0-7][0-9a-z]{25}$")
@@ -58,7 +59,7 @@ def test_make_demo_runs_the_directory_program_then_a_second_run_and_pulumi_up_by
     repository_demo_existed = (REPO / ".demo").exists()
     first, outputs = run_demo(directory, project, pulumi_bin)
     assert "==> ran the quickstart as a directory program" in first
-    assert "==> changes: {'create': 4}" in first
+    assert "==> changes: {'create': 9}" in first  # the stack and the quickstart's 8 resources
     assert OPERATOR_ID.match(outputs["operator_id"]), outputs
     assert INTELLIGENCE_CONFIGURATION_ID.match(outputs["intelligence_configuration_id"]), outputs
     assert outputs["operator_version"] == "1"
@@ -80,8 +81,10 @@ def test_make_demo_runs_the_directory_program_then_a_second_run_and_pulumi_up_by
             **os.environ,
             **exported,
             "PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}",
-            "TWILIO_INTELLIGENCE_BASE_URL": emulator.url,
-            "TWILIO_CONVERSATIONS_BASE_URL": emulator.url,
+            **{
+                f"TWILIO_{api}_BASE_URL": emulator.url
+                for api in ("INTELLIGENCE", "CONVERSATIONS", "MEMORY", "KNOWLEDGE")
+            },
             "PULUMI_HOME": str(tmp_path / "pulumi-home"),  # not the user's ~/.pulumi
         }
         env.pop("PULUMI_ROOT", None)
@@ -94,9 +97,13 @@ def test_make_demo_runs_the_directory_program_then_a_second_run_and_pulumi_up_by
             timeout=600,
         )
         assert by_hand.returncode == 0, by_hand.stdout + by_hand.stderr
-        assert "4 unchanged" in by_hand.stdout
+        assert "9 unchanged" in by_hand.stdout
         assert emulator.admin("GET", "resources").json() == {
             "operator": 1,
             "intelligence_configuration": 1,
             "conversation_configuration": 1,
+            "memory_store": 1,
+            "trait_group": 1,
+            "knowledge_base": 1,
+            "knowledge": 1,
         }

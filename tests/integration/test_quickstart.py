@@ -21,7 +21,7 @@ def test_quickstart_lifecycle(
 
     up = stack.up()
     outputs = {k: v.value for k, v in up.outputs.items()}
-    assert up.summary.resource_changes == {"create": 4}
+    assert up.summary.resource_changes == {"create": 9}  # the stack and 8 resources, from an empty account
     assert outputs["operator_version"] == 1
     assert outputs["operator_id"].startswith("intelligence_operator_")
 
@@ -40,12 +40,21 @@ def test_quickstart_lifecycle(
     # Configuration is re-pointed
     stack.workspace.program = load_program(edited_quickstart(tmp_path))  # type: ignore[attr-defined]
     up2 = stack.up()
-    assert up2.summary.resource_changes == {"same": 1, "update": 2, "replace": 1}
+    # the stack and the Memory and Knowledge resources are the same
+    assert up2.summary.resource_changes == {"same": 6, "update": 2, "replace": 1}
     assert up2.outputs["operator_version"].value == 2
     remote_operator = api.get(f"/v3/ControlPlane/Operators/{outputs['operator_id']}").raise_for_status().json()
     assert remote_operator["prompt"].startswith(EDITED_PROMPT) and remote_operator["version"] == 2
     remote = emulator.admin("GET", "resources").json()
-    assert remote == {"operator": 1, "intelligence_configuration": 1, "conversation_configuration": 1}
+    assert remote == {
+        "operator": 1,
+        "intelligence_configuration": 1,
+        "conversation_configuration": 1,
+        "memory_store": 1,
+        "trait_group": 1,
+        "knowledge_base": 1,
+        "knowledge": 1,
+    }
     stack.preview(expect_no_changes=True)
 
     # destroy: nothing custom is left in the emulator
