@@ -64,11 +64,11 @@ def test_an_infra_output_flows_through_a_stack_reference_into_the_next_up_as_an_
     component = resources["composition:support:SupportIntelligence"]["urn"]
     assert resources["pulumi-python:dynamic/twilio:IntelligenceConfiguration"]["parent"] == component
     assert resources["pulumi-python:dynamic/twilio:ConversationConfiguration"]["parent"] == component
-    intelligence.preview(expect_no_changes=True)
 
     # the infra team moves its webhook and adds a number; the intelligence stack's next up follows
-    infra.set_config("webhookUrl", auto.ConfigValue(NEW_WEBHOOK))
-    infra.set_config("supportNumbers", auto.ConfigValue(json.dumps(NEW_NUMBERS)))
+    infra.set_all_config(
+        {"webhookUrl": auto.ConfigValue(NEW_WEBHOOK), "supportNumbers": auto.ConfigValue(json.dumps(NEW_NUMBERS))}
+    )
     infra_up = infra.up()
     assert infra_up.outputs["support_numbers"].value == NEW_NUMBERS
     up = intelligence.up()
@@ -88,5 +88,4 @@ def test_an_infra_output_flows_through_a_stack_reference_into_the_next_up_as_an_
     intelligence.preview(expect_no_changes=True)
 
     intelligence.destroy()
-    infra.destroy()
     assert emulator.admin("GET", "resources").json() == {}
