@@ -53,7 +53,8 @@ def test_an_infra_output_flows_through_a_stack_reference_into_the_next_up_as_an_
     assert emulator.admin("GET", "resources").json() == {}  # the infra stack makes no Twilio object
 
     up = intelligence.up()
-    assert up.summary.resource_changes == {"create": 4}  # the stack, the component, 2 configurations
+    # the stack, the Memory Store, the component and its 2 configurations
+    assert up.summary.resource_changes == {"create": 5}
     ic, cc = remote(api, up.outputs)
     assert ic["rules"][0]["actions"][0]["url"] == DEFAULT_WEBHOOK
     assert [callback["url"] for callback in cc["statusCallbacks"]] == [DEFAULT_WEBHOOK]

@@ -8,7 +8,7 @@ in place. Both stacks must be in the same backend (``pulumi login``).
 
 Stack config (optional): ``infraStack`` (the infra stack's fully qualified name; default
 ``organization/composition-infra/<this stack's name>``, a file backend's name for it) and
-``memoryStoreId``.
+``memoryStoreId`` (an existing Memory Store; without it this stack creates one).
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from collections.abc import Sequence
 import pulumi
 
 import pulumi_twilio_intelligence as twilio_ci
-
-DEFAULT_MEMORY_STORE_ID = "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7"
 
 
 class SupportIntelligence(pulumi.ComponentResource):
@@ -85,11 +83,14 @@ class SupportIntelligence(pulumi.ComponentResource):
 
 config = pulumi.Config()
 infra = pulumi.StackReference(config.get("infraStack") or f"organization/composition-infra/{pulumi.get_stack()}")
+memory_store_id: pulumi.Input[str] | None = config.get("memoryStoreId")
+if not memory_store_id:
+    memory_store_id = twilio_ci.MemoryStore("support-memory", display_name="support-memory").id
 support = SupportIntelligence(
     "support",
     webhook_url=infra.require_output("webhook_url"),
     support_numbers=infra.require_output("support_numbers"),
-    memory_store_id=config.get("memoryStoreId") or DEFAULT_MEMORY_STORE_ID,
+    memory_store_id=memory_store_id,
 )
 pulumi.export("webhook_url", infra.require_output("webhook_url"))
 pulumi.export("intelligence_configuration_id", support.intelligence.id)
