@@ -15,7 +15,7 @@ import pytest
 
 import pulumi_twilio_intelligence as twilio_ci
 from pulumi_twilio_intelligence.client import Timing, TwilioClient, use_transport
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 from pulumi_twilio_intelligence.errors import OperationFailedError, TwilioApiError, TwilioError
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
