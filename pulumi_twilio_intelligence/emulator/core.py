@@ -14,11 +14,14 @@ from pydantic import ValidationError
 
 from ..models import WireModel, error_messages
 from .accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, Accounts
+from .backend import BackendDict
 from .conversations.models import ConversationsBackend
 from .errors import EmulatorError, bad_request, not_found
 from .faults import Faults
 from .ids import IdFactory
 from .intelligence.models import IntelligenceBackend
+from .knowledge.models import KnowledgeBackend
+from .memory.models import MemoryBackend
 from .state import Store
 
 M = TypeVar("M", bound=WireModel)
@@ -35,6 +38,9 @@ class Emulator:
         faults: fault injection and timing (see :class:`Faults`).
         seed: makes minted ids reproducible.
         clock: seconds since the epoch (replace it to drive Operations in tests).
+        strict_references: refuse (400 naming ``memoryStoreId``) a Conversation Configuration whose
+            Memory Store does not exist in the account; live Twilio accepts it (and then fails
+            silently), and so does the emulator by default.
 
     Raises:
         ValueError: an Account SID is not ``AC`` followed by 32 hex digits.
@@ -52,6 +58,7 @@ class Emulator:
         faults: Faults | None = None,
         seed: int | None = None,
         clock: Callable[[], float] = time.time,
+        strict_references: bool = False,
     ) -> None:
         self.accounts = Accounts()
         for sid, token in (accounts or {}).items():
@@ -66,6 +73,9 @@ class Emulator:
         self.faults = faults or Faults()
         self.intelligence = IntelligenceBackend(self)
         self.conversations = ConversationsBackend(self)
+        self.memory = BackendDict(self, MemoryBackend)
+        self.knowledge = BackendDict(self, KnowledgeBackend)
+        self.strict_references = strict_references
         self._counts: Counter[str] = Counter()
         self._counts_lock = threading.Lock()
 
@@ -139,6 +149,9 @@ class Emulator:
             ):
                 if docs:
                     out[kind] = out.get(kind, 0) + len(docs)
+            for backend in (self.memory[acct], self.knowledge[acct]):
+                for kind, n in backend.custom_resources().items():
+                    out[kind] = out.get(kind, 0) + n
         return out
 
     def error(self, status: int, message: str, **kwargs: Any) -> EmulatorError:

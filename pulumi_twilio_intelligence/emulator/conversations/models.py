@@ -245,6 +245,10 @@ class ConversationsBackend:
             return result
 
     def _check_references(self, account: str, fields: dict[str, Any], exclude: str | None) -> None:
+        store = fields.get("memoryStoreId")
+        if self.emulator.strict_references and store and not self.emulator.memory[account].store_exists(store):
+            # live Twilio accepts a missing store and then fails silently (C5); --strict-references refuses it
+            raise bad_request("memoryStoreId", f"no Memory Store {store} exists in this account")
         for i, ref in enumerate(fields.get("intelligenceConfigurationIds") or []):
             if not self.emulator.intelligence.configuration_exists(account, ref):
                 raise bad_request(
