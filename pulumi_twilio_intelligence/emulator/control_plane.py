@@ -295,10 +295,7 @@ def page(
     ``meta.nextToken``/``previousToken``) and, when ``ordered``, ``orderBy`` (``DESC``, the
     default, newest first; or ``ASC``). 400 naming the parameter when one is invalid.
     """
-    size = _page_size(query, max_page_size)
-    order = query.get("orderBy", DEFAULT_ORDER_BY) if ordered else "ASC"
-    if order not in ("ASC", "DESC"):
-        raise bad_request("orderBy", "must be ASC or DESC")
+    size, order = list_parameters(query, max_page_size, ordered=ordered)
     sequence = items if order == "ASC" else list(reversed(items))
     token = query.get("pageToken")
     start = 0
@@ -311,6 +308,18 @@ def page(
     if start > 0:
         meta["previousToken"] = _encode(max(0, start - size), order)
     return {key: [item for _seq, item in chosen], "meta": meta}
+
+
+def list_parameters(query: Mapping[str, str], max_page_size: int, *, ordered: bool = True) -> tuple[int, str]:
+    """``(pageSize, orderBy)`` of a list query, validated with ``pageToken`` (400 naming the
+    parameter); ``orderBy`` is ``ASC`` when the list is not ``ordered``."""
+    size = _page_size(query, max_page_size)
+    order = query.get("orderBy", DEFAULT_ORDER_BY) if ordered else "ASC"
+    if order not in ("ASC", "DESC"):
+        raise bad_request("orderBy", "must be ASC or DESC")
+    if query.get("pageToken") == "":
+        raise bad_request("pageToken", "must not be empty")
+    return size, order
 
 
 def _page_size(query: Mapping[str, str], maximum: int) -> int:

@@ -21,7 +21,7 @@ from ...models.identity_resolution import IDENTIFIER_CONFIG_DEFAULTS
 from ...models.memory_store import MAX_MEMORY_STORES, MEMORY_STORE_ID_PATTERN
 from ...models.trait_group import DELETE_TRAIT, MAX_TRAITS
 from ..backend import AccountBackend
-from ..control_plane import Accepted, Operations, Outcome, check_if_match, etag, flag, page
+from ..control_plane import Accepted, Operations, Outcome, check_if_match, etag, flag, list_parameters, page
 from ..errors import EmulatorError, bad_request, conflict, not_found
 from ..state import Table
 
@@ -172,6 +172,7 @@ class MemoryBackend(AccountBackend):
     def get_trait_group(self, store_id: str, name: str, query: Mapping[str, str]) -> dict[str, Any]:
         """``GET .../TraitGroups/{traitGroupName}``: ``{traitGroup}`` (traits unless ``includeTraits=false``)."""
         self.operations.advance()
+        list_parameters(query, CONTROL_PLANE_MAX_PAGE_SIZE)  # documented for this fetch too; validated, unused
         group = self._group(store_id, name)
         return {"traitGroup": self._render_group(group, flag(query, "includeTraits", default=True))}
 
