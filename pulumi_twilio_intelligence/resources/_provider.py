@@ -22,15 +22,26 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pydantic import ValidationError
 
-from ..client import Collection, TwilioClient, WriteResult, parse_response
+from ..client import Collection, TwilioClient, WriteResult, parse_response, wait_until_ready
 from ..config import Settings
-from ..errors import ConfigurationError, ObjectGoneError, OperationFailedError, TwilioApiError, TwilioError
-from ..models import Operation
-from ._check import validate_inputs, warn
+from ..errors import (
+    ConfigurationError,
+    ObjectGoneError,
+    OperationFailedError,
+    ProvisioningFailedError,
+    ProvisioningTimeoutError,
+    TwilioApiError,
+    TwilioError,
+)
+from ..models import lenient
+from ._check import online_findings, validate_inputs, warn
 from ._idempotency import MAX_KEYS, idempotency_key
-from ._recovery import may_have_acted, recover_create
-from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, ResourceSpec
+from ._known import known_objects
+from ._recovery import find_created, may_have_acted, recover_create
+from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, UPDATE_METHOD, ResourceSpec
+from ._workers import lift_worker_limit
 
 T = TypeVar("T")
 
@@ -53,9 +64,9 @@ def from_engine(value: Any) -> Any:
 class TwilioProvider(ResourceProvider):
     """Generic ``ResourceProvider`` driven by ``SPEC``.
 
-    Thread-safe: the dynamic provider server calls up to 4 methods at once on one instance; they
-    share one :class:`TwilioClient` for writes and reads and one, with a small retry budget, for
-    ``check``.
+    Thread-safe: the dynamic provider server calls many methods at once on one instance (up to
+    :data:`~._workers.PROVIDER_THREADS`, see :mod:`._workers`); they share one :class:`TwilioClient`
+    for writes and reads and one, with a small retry budget, for ``check``.
     """
 
     SPEC: ClassVar[ResourceSpec]
@@ -75,6 +86,9 @@ class TwilioProvider(ResourceProvider):
         Raises:
             ConfigurationError: a number setting (timeouts, retries) that does not parse.
         """
+        problem = lift_worker_limit()  # once per process: more than 4 provider calls at once
+        if problem:
+            warn(problem)
         self._settings = Settings.load(req.config)
 
     def _shared(self, name: str, make: Callable[[Settings], TwilioClient]) -> TwilioClient:
@@ -103,22 +117,26 @@ class TwilioProvider(ResourceProvider):
             return None
         return client
 
-    def _collection(self) -> Collection:
-        return Collection(self._client(), self.SPEC.endpoint)
+    def _collection(self, parent: str | None = None) -> Collection:
+        return Collection(self._client(), self.SPEC.endpoint_in(parent))
 
     # -- check and diff -----------------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the inputs, at preview and again before ``create``/``update``.
 
         Returns the inputs unchanged and one ``CheckFailure(property, reason)`` per problem, the
         property a Python path such as ``rules[1].triggers[0].parameters.count``. Values not known
         yet (outputs of resources still to be created) are skipped. Online checks (referenced
-        operators and their versions, attached configurations) use ``GET`` requests when
-        credentials are configured; problems reaching Twilio become warnings, never failures.
-        Each warning starts with the resource's identity (``project/stack/Type/name``).
+        operators and their versions, attached configurations) verify, when credentials are
+        configured, only the references that changed since ``olds`` (the old inputs; ``{}`` on
+        create), with objects this provider process already knows, else ``GET`` requests: a no-op
+        preview makes none. Problems reaching Twilio become warnings, never failures. Each
+        warning starts with the resource's identity (``project/stack/Type/name``).
         """
-        failures, warnings = validate_inputs(self.SPEC, from_engine(news), self._check_client())
+        failures, warnings = validate_inputs(
+            self.SPEC, from_engine(news), self._check_client(), from_engine(olds or {})
+        )
         who = news.get(RESOURCE_IDENTITY) or self.SPEC.type_name
         for message in warnings:
             warn(f"{who}: {message}")
@@ -127,13 +145,26 @@ class TwilioProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare canonical forms of the old outputs (state) and the new inputs; no request is sent.
 
-        ``__provider``, ``existing_id`` and server-managed fields are not compared, and Twilio's
-        defaults and normalisations are applied to both sides (:meth:`ResourceSpec.canonical`).
-        Nothing needs a replacement (Twilio updates every field in place), so ``replaces`` is
-        always empty.
+        ``__provider``, the provider's own inputs (``existing_id``, ``update_method``) and
+        server-managed fields are not compared, and Twilio's defaults and normalisations are applied
+        to both sides (:meth:`ResourceSpec.canonical`). A change of what Twilio cannot update in
+        place (the parent, a trait group's name, a knowledge source's type, a Conversation
+        Configuration's grouping type: :meth:`ResourceSpec.replaced_fields`), and of the inputs
+        replaced unless ``update_method`` is ``"in_place"`` (an Intelligence Configuration's rules:
+        :meth:`ResourceSpec.replaced_unless_in_place`), is listed in ``replaces``; a value not known
+        yet counts as changed. ``delete_before_replace`` is the spec's, when something is replaced.
         """
-        changed = self.SPEC.changed_fields(from_engine(olds), from_engine(news))
-        return DiffResult(changes=bool(changed), replaces=[], stables=[], delete_before_replace=False)
+        spec = self.SPEC
+        olds, news = from_engine(olds), from_engine(news)
+        changed = spec.changed_fields(olds, news)
+        replaces = spec.replaced_fields(olds, news) if changed else []
+        replaces += [f for f in spec.replaced_unless_in_place(changed, news.get(UPDATE_METHOD)) if f not in replaces]
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=[],
+            delete_before_replace=bool(replaces) and spec.delete_before_replace,
+        )
 
     # -- create, read, update, delete ---------------------------------------------------------
 
@@ -143,7 +174,8 @@ class TwilioProvider(ResourceProvider):
         Asynchronous collections (Conversations v2) send a deterministic ``Idempotency-Key`` and
         wait for the Operation. When the answer to a synchronous create is lost (a timeout, a
         dropped connection, a 5xx), the object Twilio may have created is looked for and adopted if
-        exactly one fresh identical object exists (:mod:`._recovery`). Returns
+        exactly one fresh identical object exists (:mod:`._recovery`); so is the object of an
+        asynchronous create whose Operation completed without naming its id (C4). Returns
         ``CreateResult(id, outputs)``: the id is Twilio's, the outputs every field Twilio returns
         (Python names) plus the provider's own inputs.
 
@@ -157,37 +189,67 @@ class TwilioProvider(ResourceProvider):
         existing = props.get(EXISTING_ID)
         if existing:
             return self._adopt(existing, props)
+        parent = self._parent(props)
         body = spec.create_model.from_python(self._inputs(props)).to_wire()
-        collection = self._collection()
+        collection = self._collection(parent)
+        if spec.singleton:  # a singleton exists with its parent: its "create" is an update
+            result = self._put_singleton(collection, props, body)
+            self._remember(collection, None, result.resource)
+            return CreateResult(spec.join_id(parent, None), self._outputs(result.resource, props, result.operation))
+        key = str(props[spec.key_field]) if spec.key_field else None
         sent = collection.client.clock()
+
+        def send(idempotency: str | None) -> WriteResult:
+            result = collection.create(body, idempotency_key=idempotency, object_id=key)
+            if result.resource or result.operation is None:
+                return result
+            # C4: Twilio named no id, neither in the 202 nor in the Operation: find the object
+            return WriteResult(find_created(spec, collection, props, result), result.operation)
+
         try:
-            result = self._write(
-                props, "POST", spec.endpoint.path, body, None, lambda key: collection.create(body, idempotency_key=key)
-            )
+            result = self._write(props, spec.create_method, collection.endpoint.path, body, None, send)
         except TwilioError as exc:
             if spec.endpoint.asynchronous or not may_have_acted(exc):
                 raise
             result = WriteResult(recover_create(spec, collection, props, sent, exc))
-        return CreateResult(result.resource["id"], self._outputs(result.resource, props, result.operation))
+        created = key or str(result.resource["id"])
+        resource = self._ready(collection, created, result.resource, cleanup=True)
+        self._remember(collection, created, resource)
+        pulumi_id = spec.join_id(parent, created)
+        return CreateResult(pulumi_id, self._outputs(resource, props, result.operation, pulumi_id))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Fetch the object (``GET {collection}/{id}``) for ``pulumi refresh`` and ``Resource.get``.
 
-        Returns the outputs and, as ``inputs``, the remote values of every input field, so that a
-        refresh leaves no phantom diff. A 404 returns an empty id: the engine drops the resource
-        from the state.
+        Returns the outputs, and as ``inputs``:
+
+        * ``None`` when the remote input fields have the same canonical form as those in ``props``
+          (the outputs in the state): the engine keeps the inputs the user wrote, so a refresh
+          without drift leaves the state untouched and the next ``up`` is a true no-op;
+        * otherwise (drift, or ``Resource.get``) the remote values of every input field, so that
+          the refresh reports the drift field by field and leaves no phantom diff.
+
+        The online checks then run again on every reference of the object (cached per process) and
+        print what they find as warnings: this is when a pinned version that became DEPRECATED or
+        RETIRED is reported. A 404 returns an empty id: the engine drops the resource from the state.
 
         Raises:
             TwilioApiError: any other error status.
         """
         props = from_engine(props)
+        parent, key = self.SPEC.split_id(id_)
+        collection = self._collection(parent)
         try:
-            remote = self._collection().fetch(id_)
+            remote = collection.fetch(key)
         except TwilioApiError as exc:
             if exc.not_found:
                 return ReadResult(None, {})
             raise
-        outs = self._outputs(remote, props)
+        self._remember(collection, key, remote)
+        outs = self._outputs(remote, props, None, id_)
+        self._recheck(outs, props)
+        if not self.SPEC.changed_fields(props, outs):
+            return ReadResult(id_, outs, None)
         inputs = {k: v for k, v in outs.items() if k in self.SPEC.input_fields}
         inputs.update({k: props[k] for k in PROVIDER_INPUTS if props.get(k) is not None})
         return ReadResult(id_, outs, inputs)
@@ -195,9 +257,11 @@ class TwilioProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Replace the object's fields with the new inputs (``PUT {collection}/{id}``).
 
-        Operators send ``If-Match: <version in the state>``; Intelligence Configurations first read
-        the current rules (``GET``) to send their ids; Conversation Configurations send an
-        ``Idempotency-Key`` and wait for the Operation. Returns the complete output set.
+        Operators send ``If-Match: <version in the state>``; Intelligence Configurations send their
+        rules with the ids in the state (no ``GET``; when Twilio refuses them with a 400, the state
+        was stale: the current rules are fetched once and the ``PUT`` is sent again if that changes
+        its body); Conversation Configurations send an ``Idempotency-Key`` and wait for the
+        Operation. Returns the complete output set.
 
         Raises:
             TwilioApiError: 412 when the operator changed outside Pulumi, 404 when the object is
@@ -206,7 +270,7 @@ class TwilioProvider(ResourceProvider):
         """
         olds, news = from_engine(olds), from_engine(news)
         result = self._update(id_, olds, news)
-        return UpdateResult(self._outputs(result.resource, news, result.operation))
+        return UpdateResult(self._outputs(result.resource, news, result.operation, id_))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the object (``DELETE {collection}/{id}``); one that is already gone counts as deleted.
@@ -217,15 +281,19 @@ class TwilioProvider(ResourceProvider):
             OperationFailedError, OperationTimeoutError: the Operation failed or took too long.
         """
         spec = self.SPEC
-        collection = self._collection()
+        if not spec.deletable:
+            return
+        parent, key = spec.split_id(id_)
+        collection = self._collection(parent)
+        known_objects(collection.client).forget(collection.item_url(key))
         try:
             self._write(
                 props,
                 "DELETE",
-                f"{spec.endpoint.path}/{id_}",
+                f"{collection.endpoint.path}/{key}",
                 None,
                 None,
-                lambda key: collection.delete(id_, idempotency_key=key),
+                lambda k: collection.delete(str(key), idempotency_key=k),
             )
         except TwilioApiError as exc:
             if exc.not_found:
@@ -240,20 +308,36 @@ class TwilioProvider(ResourceProvider):
     # -- internals ----------------------------------------------------------------------------
 
     def _inputs(self, props: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in props.items() if k in self.SPEC.input_fields and v is not None}
+        """The inputs sent to Twilio (Python names): the model's fields that are set."""
+        return {k: v for k, v in props.items() if k in self.SPEC.model_types and v is not None}
+
+    def _parent(self, props: dict[str, Any]) -> str | None:
+        """The parent object's id from the inputs, for a collection inside another object."""
+        parent = props.get(self.SPEC.parent) if self.SPEC.parent else None
+        return str(parent) if parent is not None else None
 
     def _outputs(
-        self, resource: dict[str, Any], props: dict[str, Any], operation: Operation | None = None
+        self,
+        resource: dict[str, Any],
+        props: dict[str, Any],
+        operation: Any = None,
+        pulumi_id: str | None = None,
     ) -> dict[str, Any]:
-        """Every output: the object as Twilio returns it (Python names, without ``id``), plus the
-        provider's own inputs and the last Operation id (this write's, else the one in ``props``)."""
+        """Every output: the object as Twilio returns it (Python names, without ``id``), the parent's
+        id and the object's own id for composite Pulumi ids, plus the provider's own inputs and the
+        last Operation id (this write's, else the one in ``props``)."""
         spec = self.SPEC
         path = f"{spec.endpoint.path}/{resource.get('id', '')}"
         remote = parse_response(spec.response_model, resource, method="GET", path=path).to_python()
         outs = {k: v for k, v in remote.items() if k != "id"}
-        for key in PROVIDER_INPUTS:
-            if props.get(key) is not None:
-                outs[key] = props[key]
+        parent, key = spec.split_id(pulumi_id) if pulumi_id else (self._parent(props), remote.get("id"))
+        if spec.parent:
+            outs[spec.parent] = parent
+        if spec.key_output:
+            outs[spec.key_output] = key
+        for name in PROVIDER_INPUTS:
+            if props.get(name) is not None:
+                outs[name] = props[name]
         if spec.endpoint.asynchronous:
             operation_id = operation.operation_id if operation else props.get(OPERATION_ID)
             if operation_id:
@@ -261,30 +345,63 @@ class TwilioProvider(ResourceProvider):
         return outs
 
     def _update(
-        self, id_: str, olds: dict[str, Any], news: dict[str, Any], current: dict[str, Any] | None = None
+        self,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        current: dict[str, Any] | None = None,
+        etag: str | None = None,
     ) -> WriteResult:
-        """``PUT`` the new inputs; ``current`` is the object as just fetched, if the caller has it."""
+        """Update the object to the new inputs (``PUT``, or ``PATCH`` as the spec says); ``current``
+        (and its ``etag``) is the object as just fetched, if the caller has it."""
         spec = self.SPEC
-        collection = self._collection()
+        parent, key = spec.split_id(id_)
+        collection = self._collection(parent)
+        target = collection.endpoint.path + (f"/{key}" if key is not None else "")
         desired = spec.update_model.from_python({**spec.update_defaults, **self._inputs(news)}).to_wire()
         if_match = str(olds["version"]) if spec.if_match and olds.get("version") is not None else None
         try:
-            body = desired
-            if spec.update_body is not None:
-                body = spec.update_body(desired, current if current is not None else collection.fetch(id_))
-            return self._write(
-                news,
-                "PUT",
-                f"{spec.endpoint.path}/{id_}",
-                body,
-                olds.get("version"),
-                lambda key: collection.update(id_, body, if_match=if_match, idempotency_key=key),
-            )
+            if spec.etag:
+                if etag is None:
+                    current, etag = collection.fetch_with_etag(key)
+                    self._same_version(id_, target, olds, current)
+                if_match = etag
+
+            def write(body: dict[str, Any]) -> WriteResult:
+                return self._write(
+                    news,
+                    spec.update_method,
+                    target,
+                    body,
+                    olds.get("version"),
+                    lambda k: collection.update(
+                        key, body, method=spec.update_method, if_match=if_match, idempotency_key=k
+                    ),
+                )
+
+            if spec.update_body is None:
+                result = write(desired)
+            else:
+                fetched = current is not None
+                if current is None:
+                    current = self._as_remote(id_, olds)  # the rule ids are in the state: no GET
+                if current is None:
+                    current, fetched = collection.fetch(key), True
+                body = spec.update_body(desired, current)
+                try:
+                    result = write(body)
+                except TwilioApiError as exc:
+                    if exc.status != 400 or fetched:
+                        raise
+                    retry = spec.update_body(desired, collection.fetch(key))  # the state may be stale
+                    if retry == body:
+                        raise
+                    result = write(retry)
         except TwilioApiError as exc:
             if exc.status == 412:
                 raise exc.with_hint(
-                    f"The {spec.title} {id_} was changed outside Pulumi since version {if_match} in the "
-                    "state: run `pulumi refresh` to see and accept the remote changes, then `pulumi up`"
+                    f"The {spec.title} {id_} was changed outside Pulumi since version {olds.get('version')} in "
+                    "the state: run `pulumi refresh` to see and accept the remote changes, then `pulumi up`"
                 ) from None
             if exc.not_found:
                 raise exc.with_hint(
@@ -292,6 +409,98 @@ class TwilioProvider(ResourceProvider):
                     "state, then `pulumi up` to create it again"
                 ) from None
             raise
+        resource = self._ready(collection, key, result.resource, cleanup=False)
+        self._remember(collection, key, resource)
+        return WriteResult(resource, result.operation)
+
+    def _as_remote(self, id_: str, olds: dict[str, Any]) -> dict[str, Any] | None:
+        """The object as the old outputs record it, in Twilio's wire shape, or ``None`` when they
+        do not have the documented shape (an old state)."""
+        try:
+            return lenient(self.SPEC.response_model).from_python({**olds, "id": id_}).to_wire()
+        except ValidationError:
+            return None
+
+    def _remember(self, collection: Collection, key: str | None, resource: dict[str, Any]) -> None:
+        """Tell the process's online checks what Twilio answered for the object ``key`` of
+        ``collection`` (and what else that answer answers: :attr:`ResourceSpec.also_answers`)."""
+        known = known_objects(collection.client)
+        url = collection.item_url(key)
+        known.forget(url)
+        known.store(url, resource)
+        for endpoint, other in self.SPEC.also_answers(resource):
+            known.store(Collection(collection.client, endpoint).item_url(other), resource)
+
+    def _recheck(self, outs: dict[str, Any], props: dict[str, Any]) -> None:
+        """Run the online checks again on every reference of ``outs`` and warn about what they find."""
+        try:
+            findings = online_findings(self.SPEC, outs, self._check_client())
+        except TwilioError as exc:
+            findings = [f"could not verify the references: {exc}"]
+        who = props.get(RESOURCE_IDENTITY) or self.SPEC.type_name
+        for message in findings:
+            warn(f"{who}: {message}")
+
+    def _same_version(self, id_: str, target: str, olds: dict[str, Any], current: dict[str, Any]) -> None:
+        """Raise a 412 when the object's ``version`` is no longer the one in the state (it changed
+        outside Pulumi): what Twilio would answer to an ``If-Match`` of the state's version."""
+        expected, actual = olds.get("version"), current.get("version")
+        if expected is not None and actual is not None and expected != actual:
+            raise TwilioApiError(
+                412,
+                f"Precondition Failed: the {self.SPEC.title} {id_} is at version {actual}",
+                method=self.SPEC.update_method,
+                path=target,
+            )
+
+    def _put_singleton(self, collection: Collection, props: dict[str, Any], body: dict[str, Any]) -> WriteResult:
+        """The "create" of a singleton: ``PUT`` the inputs with ``If-Match`` of its current ``ETag``."""
+        _current, etag = collection.fetch_with_etag(None)
+        return self._write(
+            props,
+            "PUT",
+            collection.endpoint.path,
+            body,
+            None,
+            lambda k: collection.update(None, body, method="PUT", if_match=etag, idempotency_key=k),
+        )
+
+    def _ready(self, collection: Collection, key: str | None, resource: dict[str, Any], *, cleanup: bool) -> Any:
+        """``resource`` once ready (``spec.ready``: a store ACTIVE, a knowledge source COMPLETED).
+
+        A create (``cleanup``) whose object ends FAILED deletes it, so that nothing is left behind (a
+        failed Memory Store would count against the 15 per account); so does a synchronous create
+        still not ready at the timeout (its retry would make another object: an asynchronous one
+        replays its Operation under the same Idempotency-Key instead).
+
+        Raises:
+            ProvisioningFailedError, ProvisioningTimeoutError: as :func:`wait_until_ready`.
+        """
+        spec = self.SPEC
+        if spec.ready is None:
+            return resource
+        timeout = collection.client.settings.operation_timeout
+        try:
+            return wait_until_ready(collection, key, spec.ready, title=spec.title, timeout=timeout, current=resource)
+        except ProvisioningFailedError as exc:
+            if not cleanup:
+                raise
+            raise exc.with_hint(self._clean_up(collection, key)) from None
+        except ProvisioningTimeoutError as exc:
+            if not cleanup or spec.endpoint.asynchronous:
+                raise
+            raise TwilioError(
+                f"The {spec.title} {exc.object_id} was still {exc.status} after {exc.timeout:g} seconds. "
+                f"{self._clean_up(collection, key)}; raise twilio:operationTimeout (TWILIO_OPERATION_TIMEOUT)"
+            ) from None
+
+    def _clean_up(self, collection: Collection, key: str | None) -> str:
+        """Delete what a failed create made; say what happened (never raises)."""
+        try:
+            collection.delete(str(key))
+        except TwilioError as exc:
+            return f"Deleting it failed too ({exc}): delete it yourself"
+        return "It was deleted, so nothing is left behind: fix the cause, then run `pulumi up` again"
 
     def _write(
         self,
@@ -330,10 +539,17 @@ class TwilioProvider(ResourceProvider):
         )
 
     def _adopt(self, existing: str, props: dict[str, Any]) -> CreateResult:
-        """Bring an existing object under management: fetch it (it must exist), then update it."""
+        """Bring an existing object under management: fetch it (it must exist), then update it.
+
+        ``existing`` is Twilio's id of the object (a trait group's name) or its Pulumi id
+        (``"{parent}/{key}"``); the parent comes from the inputs.
+        """
         spec = self.SPEC
+        parent = self._parent(props)
+        key = existing.rsplit("/", 1)[-1] if spec.parent else existing
+        collection = self._collection(parent)
         try:
-            current = self._collection().fetch(existing)
+            current, etag = collection.fetch_with_etag(key)
         except TwilioApiError as exc:
             if exc.not_found:
                 raise exc.with_hint(
@@ -342,5 +558,6 @@ class TwilioProvider(ResourceProvider):
                 ) from None
             raise
         olds = parse_response(spec.response_model, current, method="GET", path=spec.endpoint.path).to_python()
-        result = self._update(existing, olds, props, current=current)
-        return CreateResult(existing, self._outputs(result.resource, props, result.operation))
+        pulumi_id = spec.join_id(parent, key)
+        result = self._update(pulumi_id, olds, props, current=current, etag=etag)
+        return CreateResult(pulumi_id, self._outputs(result.resource, props, result.operation, pulumi_id))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pulumi.runtime.rpc import contains_unknowns
 from pydantic import TypeAdapter, ValidationError
 
-from ..client import Endpoint
+from ..client import Endpoint, Readiness
 from ..models import WireModel, prune_empty, python_name
 from ..models._base import NULL_AS_ABSENT
 
@@ -31,9 +31,13 @@ EXISTING_ID = "existing_id"
 #: Idempotency-Keys and names the resource in warnings. (The key is ``__name`` for the states
 #: written so far.)
 RESOURCE_IDENTITY = "__name"
+#: How a change of a field in :attr:`ResourceSpec.replace_unless_in_place` is applied: ``"replace"``
+#: (the default: a new object, then the old one deleted) or ``"in_place"`` (``PUT``).
+UPDATE_METHOD = "update_method"
+UPDATE_METHODS = ("replace", "in_place")
 #: Outputs only the provider writes.
 OPERATION_ID = "operation_id"
-PROVIDER_INPUTS = (EXISTING_ID, RESOURCE_IDENTITY)
+PROVIDER_INPUTS = (EXISTING_ID, RESOURCE_IDENTITY, UPDATE_METHOD)
 
 
 class _Unknown:
@@ -53,7 +57,7 @@ UNKNOWN = _Unknown()
 
 @dataclass(frozen=True)
 class ResourceSpec:
-    """Everything that differs between the three resources.
+    """Everything that differs between the resources.
 
     Attributes:
         type_name: the Pulumi type name (``pulumi-python:dynamic/twilio:<type_name>``).
@@ -69,10 +73,41 @@ class ResourceSpec:
         update_body: builds the update body from the desired wire body and the current object
             (keeps rule ids); by default the desired body as it is.
         update_defaults: inputs sent on update when the user set none (fields PUT requires).
-        checks: extra ``check`` rules beyond the wire model (cross-field, online).
-        created_at: for synchronous creates, when Twilio created an object (ISO-8601) if it is
-            still as created (version 1), else ``None``: a create whose answer was lost adopts only
-            an object created since the request (see :mod:`._recovery`). ``None`` disables that.
+        checks: extra ``check`` rules beyond the wire model (cross-field), run by every ``check``.
+        online_checks: rules that verify references to other Twilio objects with
+            :meth:`CheckContext.fetch` (which skips references unchanged since the old inputs), run
+            by ``check`` and again by ``read`` (refresh) on every reference.
+        also_answers: for the object as Twilio returns it (wire shape), the other ``(endpoint,
+            id)`` whose ``GET`` it answers too (an operator at its version: ``.../Versions/{v}``),
+            so that online checks in the same process need not fetch them.
+        created_at: when Twilio created an object (ISO-8601), if it is still as created, else
+            ``None``: a create whose answer was lost (synchronous), or whose Operation named no id
+            (asynchronous, C4), adopts only an object created since the request (see
+            :mod:`._recovery`). ``None`` disables that for synchronous creates.
+        parent: the input naming the object the collection lives in (``memory_store_id``): its value
+            fills ``{parent}`` in the endpoint's path, it is an input and an output, and a change of
+            it needs a new object. The Pulumi id is then ``"{parent}/{key}"``.
+        parent_pattern: the pattern of the parent's id; parent_title: what the parent is.
+        parent_endpoint: where the parent lives (its existence is checked online at preview).
+        key_field: the input whose value is the object's key in its collection, known before the
+            create (a trait group's ``display_name``); a change of it needs a new object.
+        singleton: one object per parent at the collection's own URL (a store's Identity Resolution
+            Settings); the Pulumi id is the parent's id.
+        key_output: the output that holds the object's own id when the Pulumi id is composite
+            (``knowledge_id``).
+        create_method: ``POST`` to the collection, or ``PUT`` for a singleton (with If-Match).
+        update_method: ``PUT`` (a full replacement) or ``PATCH`` (a partial update).
+        etag: ``If-Match`` sends the ``ETag`` of a fresh ``GET`` (opaque ETags: Memory v1, Knowledge
+            v2), after checking that the object's ``version`` is still the one in the state.
+        deletable: ``False``: ``delete`` leaves the object as it is (a singleton Twilio keeps).
+        replace_on: input paths (``source.type``) whose change needs a new object, beyond ``parent``
+            and ``key_field``.
+        ready: after a create or an update, wait until the object is ready (ACTIVE, COMPLETED).
+        replace_unless_in_place: inputs whose change replaces the object unless the resource's
+            ``update_method`` input is ``"in_place"`` (then they are updated in place).
+        delete_before_replace: a replacement deletes the old object first (a per-account limit
+            would refuse the new one while the old one exists); otherwise the new one is created
+            first and the old one deleted after the dependents were updated.
     """
 
     type_name: str
@@ -88,12 +123,35 @@ class ResourceSpec:
     update_body: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None
     update_defaults: Mapping[str, Any] = field(default_factory=dict)
     checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
+    online_checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
+    also_answers: Callable[[dict[str, Any]], list[tuple[Endpoint, str]]] = lambda _resource: []
     created_at: Callable[[TwilioClient, dict[str, Any]], str | None] | None = None
+    parent: str | None = None
+    parent_pattern: str | None = None
+    parent_title: str = ""
+    parent_endpoint: Endpoint | None = None
+    key_field: str | None = None
+    singleton: bool = False
+    key_output: str | None = None
+    create_method: str = "POST"
+    update_method: str = "PUT"
+    etag: bool = False
+    deletable: bool = True
+    replace_on: tuple[str, ...] = ()
+    ready: Readiness | None = None
+    replace_unless_in_place: tuple[str, ...] = ()
+    delete_before_replace: bool = False
+
+    @functools.cached_property
+    def model_types(self) -> dict[str, Any]:
+        """Python names of the inputs sent to Twilio (the create model's fields) -> their type."""
+        return {python_name(n): f.annotation or Any for n, f in self.create_model.model_fields.items()}
 
     @functools.cached_property
     def input_types(self) -> dict[str, Any]:
-        """Python names of the inputs a user sets (the create model's fields) -> their type."""
-        return {python_name(n): f.annotation or Any for n, f in self.create_model.model_fields.items()}
+        """Python names of the inputs a user sets (the parent, then the create model's fields) -> their type."""
+        parent: dict[str, Any] = {self.parent: str} if self.parent else {}
+        return {**parent, **self.model_types}
 
     @functools.cached_property
     def input_fields(self) -> tuple[str, ...]:
@@ -103,8 +161,54 @@ class ResourceSpec:
     @functools.cached_property
     def output_fields(self) -> tuple[str, ...]:
         """Python names of every output (inputs, then server fields, then provider outputs)."""
+        key = (self.key_output,) if self.key_output else ()
         extra = (OPERATION_ID,) if self.endpoint.asynchronous else ()
-        return self.input_fields + self.server_fields + extra
+        return self.input_fields + key + self.server_fields + extra
+
+    # -- where an object lives, and its Pulumi id -----------------------------------------------
+
+    def split_id(self, pulumi_id: str) -> tuple[str | None, str | None]:
+        """``(parent id, key)`` of a Pulumi id: ``(None, id)`` for a top-level object, ``(store, None)``
+        for a singleton, ``(parent, key)`` for ``"{parent}/{key}"``."""
+        if self.singleton:
+            return pulumi_id, None
+        if self.parent:
+            parent, _, key = pulumi_id.partition("/")
+            return parent, key
+        return None, pulumi_id
+
+    def join_id(self, parent: str | None, key: str | None) -> str:
+        """The Pulumi id of the object ``key`` in ``parent`` (the inverse of :meth:`split_id`)."""
+        if self.singleton:
+            return str(parent)
+        if self.parent:
+            return f"{parent}/{key}"
+        return str(key)
+
+    def endpoint_in(self, parent: str | None) -> Endpoint:
+        """The collection, inside ``parent`` when it lives in one."""
+        return self.endpoint.at(parent) if parent is not None and self.endpoint.nested else self.endpoint
+
+    def replaced_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """Top-level inputs whose change needs a new object (the parent, the key field, and the paths
+        of ``replace_on``), comparing canonical forms; values not known yet count as changed."""
+        old, new = self.canonical(olds), self.canonical(news)
+        paths = [p for p in (self.parent, self.key_field) if p] + list(self.replace_on)
+        fields: list[str] = []
+        for path in paths:
+            if _at(old, path) != _at(new, path):
+                top = path.split(".", 1)[0]
+                if top not in fields:
+                    fields.append(top)
+        return fields
+
+    def replaced_unless_in_place(self, changed: list[str], update_method: Any) -> list[str]:
+        """The inputs among ``changed`` that :attr:`replace_unless_in_place` lists, unless the
+        resource's ``update_method`` input is ``"in_place"`` (``None``, or a value not known yet,
+        means the default ``"replace"``)."""
+        if update_method == "in_place":
+            return []
+        return [name for name in changed if name in self.replace_unless_in_place]
 
     @functools.cached_property
     def _adapters(self) -> dict[str, TypeAdapter[Any]]:
@@ -142,3 +246,16 @@ class ResourceSpec:
         """Input fields whose canonical forms differ (or are not known yet), in field order."""
         old, new = self.canonical(olds), self.canonical(news)
         return [name for name in self.input_fields if old.get(name) != new.get(name)]
+
+
+def _at(values: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted ``path`` (``source.type``) of a canonical form; ``None`` if absent, and
+    :data:`UNKNOWN` at or under a value not known yet."""
+    current: Any = values
+    for part in path.split("."):
+        if current is UNKNOWN:
+            return UNKNOWN
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current
