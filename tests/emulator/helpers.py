@@ -59,7 +59,8 @@ def call(http: httpx.Client, method: str, template: str, *, json: Any = None, **
 
     A client with a ``base_url`` (the emulator server's) gets the path; any other gets Twilio's URL.
     """
-    ids = {k: kwargs.pop(k) for k in re.findall(r"\{(\w+)\}", template) if k in kwargs}
+    names = {"id", "version", *re.findall(r"\{(\w+)\}", template)}  # ids the template does not use are dropped
+    ids = {k: kwargs.pop(k) for k in names if k in kwargs}
     target = template.format(**ids) if str(http.base_url) else url(template, **ids)
     response = http.request(method, target, json=json, **kwargs)
     assert_documented(response, template)
