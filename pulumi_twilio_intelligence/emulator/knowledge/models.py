@@ -27,7 +27,8 @@ from ...models.knowledge_base import KNOWLEDGE_BASE_ID_PATTERN
 from ..backend import AccountBackend
 from ..control_plane import Accepted, Operations, Outcome, check_if_match, etag, page
 from ..errors import EmulatorError, bad_request, conflict, not_found
-from ..state import Record, Table
+from ..state import Table
+from .records import Processing, Upload
 
 if TYPE_CHECKING:
     from ..core import Emulator
@@ -39,25 +40,6 @@ UPLOADS = "/__emulator/knowledge-uploads"
 #: How long an ``importUrl`` stays valid (seconds).
 UPLOAD_LIFETIME = 3600.0
 BASE = "knowledge_base"
-
-
-class Processing(Record):
-    """A knowledge source being processed: since when (epoch seconds) and how it will end."""
-
-    knowledge_id: str
-    knowledge_base_id: str
-    started: float
-    fate: str
-
-
-class Upload(Record):
-    """The permission to upload a file source's file (its ``importUrl``), until ``expires``."""
-
-    token: str
-    knowledge_base_id: str
-    knowledge_id: str
-    file_size: int
-    expires: float
 
 
 def _sources_kind(knowledge_base_id: str) -> str:
