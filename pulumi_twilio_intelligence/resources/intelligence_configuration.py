@@ -6,10 +6,12 @@ replacements; existing rules are sent with their ids so that rule ids stay stabl
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 import pulumi
 from pulumi.dynamic import CheckFailure
+from typing_extensions import overload
 
 from ..client import (
     INTELLIGENCE_CONFIGURATIONS,
@@ -25,14 +27,15 @@ from ..models import (
     IntelligenceConfigurationCreate,
     IntelligenceConfigurationUpdate,
     RuleCreate,
+    with_server_defaults,
 )
-from ..models.intelligence_configuration import CONFIGURATION_ID_PATTERN, DEFAULT_TRIGGER_COUNT
+from ..models.intelligence_configuration import CONFIGURATION_ID_PATTERN
 from ..models.parameters import rule_parameter_problems
 from ._check import CheckContext
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
-from .args import RuleArgs
+from .args import RuleArgsDict
 
 #: Operator version statuses that warn (DEPRECATED) or fail (RETIRED) when a rule pins them.
 LATE = ("DEPRECATED", "RETIRED")
@@ -40,23 +43,15 @@ LATE = ("DEPRECATED", "RETIRED")
 MISSING = "no such operator or version in this account"
 
 
-def _canonical_rule(rule: dict[str, Any]) -> dict[str, Any]:
-    """A rule (wire or Python shape: the keys agree) without its id, with Twilio's defaults:
-    no triggers is ``[]``, a trigger's count is 1."""
-    out = {k: v for k, v in rule.items() if k != "id"}
-    triggers = []
-    for trigger in out.get("triggers") or []:
-        params = dict(trigger.get("parameters") or {})
-        params.setdefault("count", DEFAULT_TRIGGER_COUNT)
-        triggers.append({**trigger, "parameters": params})
-    out["triggers"] = triggers
-    return out
+def _without_id(rule: Any) -> Any:
+    return {k: v for k, v in rule.items() if k != "id"} if isinstance(rule, dict) else rule
 
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    """Rules are compared without their ids (Twilio assigns them)."""
     rules = fields.get("rules")
     if isinstance(rules, list):
-        fields["rules"] = [_canonical_rule(r) if isinstance(r, dict) else r for r in rules]
+        fields["rules"] = [_without_id(r) for r in rules]
     return fields
 
 
@@ -68,7 +63,8 @@ def keep_rule_ids(desired: dict[str, Any], current: dict[str, Any]) -> dict[str,
     """
 
     def content(rule: dict[str, Any]) -> dict[str, Any]:
-        return _canonical_rule(RuleCreate.from_wire({k: v for k, v in rule.items() if k != "id"}).to_wire())
+        stored = with_server_defaults(RuleCreate, RuleCreate.from_wire(_without_id(rule)).to_wire(), wire=True)
+        return stored  # type: ignore[no-any-return]
 
     current_rules = current.get("rules") or []
     free = {rule["id"]: content(rule) for rule in current_rules}
@@ -229,26 +225,25 @@ class IntelligenceConfigurationProvider(TwilioProvider):
     SPEC = INTELLIGENCE_CONFIGURATION
 
 
+@pulumi.input_type
+@dataclasses.dataclass(kw_only=True)
+class IntelligenceConfigurationArgs:
+    """The inputs of an :class:`IntelligenceConfiguration` (documented there)."""
+
+    display_name: pulumi.Input[str]
+    rules: pulumi.Input[list[pulumi.Input[RuleArgsDict]]]
+    description: pulumi.Input[str] | None = None
+    existing_id: pulumi.Input[str] | None = None
+    update_method: pulumi.Input[Literal["replace", "in_place"]] | None = None
+
+
 class IntelligenceConfiguration(TwilioResource, module=MODULE, name="IntelligenceConfiguration"):
     """An Intelligence Configuration: up to 5 rules, each running 1-5 operators on a trigger.
 
-    Endpoint: ``/v3/ControlPlane/Configurations`` (Intelligence v3). Outputs: every input (``rules``
-    with their ``id``) plus ``account_id``, ``version``, ``date_created`` and ``date_updated``. It runs
-    once a Conversation Configuration attaches it (``intelligence_configuration_ids``).
-
-    Args:
-        resource_name: the Pulumi resource name.
-        display_name: 1-128 characters.
-        rules: 0-5 rules: ``{"operators": [{"id", "version", "parameters"}], "triggers": [{"on",
-            "parameters": {"count"}}], "actions": [{"type": "WEBHOOK", "method": "POST", "url"}],
-            "context": {...}}``.
-        description: free text.
-        existing_id: adopt this existing configuration (updated to these inputs); read at creation only.
-        update_method: how a change of ``rules`` is applied: ``"replace"`` (the default: a new
-            configuration is created, the Conversation Configurations attaching this one are updated
-            to its id, then this one is deleted) or ``"in_place"`` (the documented ``PUT``, which live
-            Twilio may leave inactive). ``display_name`` and ``description`` always change in place.
-        opts: Pulumi resource options.
+    Endpoint: ``/v3/ControlPlane/Configurations`` (Intelligence v3). It runs once a Conversation
+    Configuration attaches it (``intelligence_configuration_ids``). A change of ``rules`` makes a
+    new configuration unless ``update_method="in_place"``; ``display_name`` and ``description``
+    always change in place.
     """
 
     display_name: pulumi.Output[str]
@@ -260,26 +255,25 @@ class IntelligenceConfiguration(TwilioResource, module=MODULE, name="Intelligenc
     date_updated: pulumi.Output[str]
 
     _provider_class = IntelligenceConfigurationProvider
+    _args_class = IntelligenceConfigurationArgs
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: IntelligenceConfigurationArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
     def __init__(
         self,
         resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
         *,
         display_name: pulumi.Input[str],
-        rules: pulumi.Input[list[pulumi.Input[RuleArgs]]],
+        rules: pulumi.Input[list[pulumi.Input[RuleArgsDict]]],
         description: pulumi.Input[str] | None = None,
         existing_id: pulumi.Input[str] | None = None,
         update_method: pulumi.Input[Literal["replace", "in_place"]] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "display_name": display_name,
-                "description": description,
-                "rules": rules,
-                "existing_id": existing_id,
-                "update_method": update_method,
-            },
-            opts,
-        )
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(resource_name, *args, **kwargs)

@@ -12,13 +12,13 @@ import httpx
 import pytest
 
 from pulumi_twilio_intelligence.client import use_transport
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
     IntelligenceConfigurationProvider,
     OperatorProvider,
 )
 from pulumi_twilio_intelligence.resources._known import KnownObjects
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from ..conftest import change_operator_out_of_band
 from .conftest import CONFIGURATIONS, CONVERSATION, OPERATOR, OPERATORS, Factory, Ids, Recorder, to_engine
@@ -172,7 +172,7 @@ def test_known_objects_compute_each_key_once_across_threads() -> None:
             known.lookup("bad", failing)
     assert len(attempts) == 2
     known.store("https://x/Operators/a", 1)
-    known.store("https://x/Operators/a/Versions/1", 2)
+    known.store("https://x/Operators/a/Versions/1", 2, under="https://x/Operators/a")
     known.store("https://x/Operators/ab", 3)
     known.forget("https://x/Operators/a")
     assert known.lookup("https://x/Operators/ab", lambda: 0) == 3

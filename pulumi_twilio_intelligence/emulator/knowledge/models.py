@@ -20,9 +20,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...models import KnowledgeBaseCreate, KnowledgeBaseUpdate, KnowledgeCreate, KnowledgeUpdate
+from ...models import (
+    KnowledgeBaseCreate,
+    KnowledgeBaseUpdate,
+    KnowledgeCreate,
+    KnowledgeSource,
+    KnowledgeUpdate,
+    with_server_defaults,
+)
 from ...models.control_plane import CONTROL_PLANE_MAX_PAGE_SIZE, MAX_PAGE_SIZE
-from ...models.knowledge import KNOWLEDGE_ID_PATTERN, MAX_FILE_SIZE, WEB_SOURCE_DEFAULTS
+from ...models.knowledge import KNOWLEDGE_ID_PATTERN, MAX_FILE_SIZE
 from ...models.knowledge_base import KNOWLEDGE_BASE_ID_PATTERN
 from ..backend import AccountBackend
 from ..control_plane import Accepted, Operations, Outcome, check_if_match, etag, page
@@ -327,8 +334,7 @@ class KnowledgeBackend(AccountBackend):
         if source is None:
             self._sources(kb_id).put(doc["id"], {**doc, "status": "COMPLETED"})
             return
-        if source["type"] == "Web":
-            source = {**WEB_SOURCE_DEFAULTS, **source}
+        source = _with_defaults(source)
         if source["type"] == "File":
             token = self.emulator.ids.mint("upload")
             expires = self.emulator.clock() + UPLOAD_LIFETIME
@@ -384,12 +390,18 @@ class KnowledgeBackend(AccountBackend):
         return doc
 
 
+def _with_defaults(source: Mapping[str, Any]) -> dict[str, Any]:
+    """A source with what Twilio fills in (a web source's ``crawlDepth`` and ``crawlPeriod``)."""
+    filled: dict[str, Any] = with_server_defaults(KnowledgeSource, source, wire=True, stored_only=True)
+    return filled
+
+
 def _source_as_sent(source: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """A stored source without what Twilio adds (defaults, errors, upload URL), for comparison."""
     if source is None:
         return None
     kept = {k: v for k, v in source.items() if k not in ("errors", "importUrl", "uploadExpiration")}
-    return {**WEB_SOURCE_DEFAULTS, **kept} if kept.get("type") == "Web" else kept
+    return _with_defaults(kept)
 
 
 def _check_source_change(current: Mapping[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
@@ -398,7 +410,7 @@ def _check_source_change(current: Mapping[str, Any] | None, new: dict[str, Any])
         raise bad_request("source.type", f"cannot change ({current['type']} to {new['type']}); create a new source")
     if current is not None and new["type"] == "Web" and new["url"] != current["url"]:
         raise bad_request("source.url", "cannot change; create a new knowledge source for another URL")
-    return {**WEB_SOURCE_DEFAULTS, **new} if new["type"] == "Web" else new
+    return _with_defaults(new)
 
 
 def _with_failure(source: Mapping[str, Any] | None) -> dict[str, Any] | None:

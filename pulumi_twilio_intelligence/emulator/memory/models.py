@@ -14,10 +14,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...models import IdentityResolutionSettingsUpdate, MemoryStoreCreate, MemoryStoreUpdate, TraitGroupCreate
+from ...models import (
+    IdentityResolutionSettingsUpdate,
+    MemoryStoreCreate,
+    MemoryStoreUpdate,
+    TraitGroupCreate,
+    with_server_defaults,
+)
 from ...models import TraitGroupUpdate as TraitGroupPatch
 from ...models.control_plane import CONTROL_PLANE_MAX_PAGE_SIZE
-from ...models.identity_resolution import IDENTIFIER_CONFIG_DEFAULTS
 from ...models.memory_store import MAX_MEMORY_STORES, MEMORY_STORE_ID_PATTERN
 from ...models.trait_group import DELETE_TRAIT, MAX_TRAITS
 from ..backend import AccountBackend
@@ -49,8 +54,9 @@ def _trait_groups_kind(store_id: str) -> str:
 
 
 def _with_identifier_defaults(settings: dict[str, Any]) -> dict[str, Any]:
-    configs = [{**IDENTIFIER_CONFIG_DEFAULTS, **config} for config in settings["identifierConfigs"]]
-    return {**settings, "identifierConfigs": configs}
+    model = IdentityResolutionSettingsUpdate
+    filled: dict[str, Any] = with_server_defaults(model, settings, wire=True, stored_only=True)
+    return filled
 
 
 class MemoryBackend(AccountBackend):
