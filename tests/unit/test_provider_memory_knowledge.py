@@ -15,7 +15,6 @@ import pytest
 
 import pulumi_twilio_intelligence as twilio_ci
 from pulumi_twilio_intelligence.client import Timing, TwilioClient, use_transport
-from pulumi_twilio_intelligence.testing import InProcessEmulator
 from pulumi_twilio_intelligence.errors import OperationFailedError, TwilioApiError, TwilioError
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
@@ -28,6 +27,7 @@ from pulumi_twilio_intelligence.resources import (
     get_knowledge_base,
     get_memory_store,
 )
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from .conftest import CONVERSATION, Factory, FakeTime, Recorder, to_engine
 
