@@ -33,13 +33,30 @@ class IdentifierConfig(WireModel):
     ``trim`` (default) or ``none``. Defaults: :data:`IDENTIFIER_CONFIG_DEFAULTS`.
     """
 
-    id_type: str = Field(min_length=2, max_length=30)
-    matching_algo: Annotated[MatchingAlgo | None, ServerDefault("exact")] = None
-    matching_threshold: Annotated[int | None, ServerDefault(75)] = Field(None, ge=50, le=99)
-    limit: Annotated[int | None, ServerDefault(100)] = Field(None, ge=1, le=100)
-    limit_policy: Annotated[LimitPolicy | None, ServerDefault("fifo")] = None
-    enforce_unique: Annotated[bool | None, ServerDefault(True)] = None
-    normalization: Annotated[Normalization | None, ServerDefault("trim")] = None
+    id_type: str = Field(
+        min_length=2, max_length=30, description="The identifier type, e.g. ``email``, ``phone``, ``external_id``."
+    )
+    matching_algo: Annotated[MatchingAlgo | None, ServerDefault("exact")] = Field(
+        None, description="``exact`` string matching or ``fuzzy`` (low precision, some variation allowed)."
+    )
+    matching_threshold: Annotated[int | None, ServerDefault(75)] = Field(
+        None, ge=50, le=99, description="The ``fuzzy`` matching threshold, in percent."
+    )
+    limit: Annotated[int | None, ServerDefault(100)] = Field(
+        None, ge=1, le=100, description="How many values of this identifier a profile keeps (a count)."
+    )
+    limit_policy: Annotated[LimitPolicy | None, ServerDefault("fifo")] = Field(
+        None,
+        description="Which values go beyond ``limit``: ``fifo`` (the oldest) or ``lifo`` (the newest).",
+    )
+    enforce_unique: Annotated[bool | None, ServerDefault(True)] = Field(
+        None,
+        description="No two profiles share a value of this identifier (adding it to a second profile may merge them).",
+    )
+    normalization: Annotated[Normalization | None, ServerDefault("trim")] = Field(
+        None,
+        description="Normalisation before storing and matching: ``phone`` (E.164), ``email``, ``trim``, ``none``.",
+    )
 
 
 #: Server-side defaults of ``identifierConfigs[]`` (the document's ``default`` values), wire names;
@@ -54,11 +71,17 @@ class IdentityResolutionSettingsUpdate(WireModel):
     priority order (any one matching is a match).
     """
 
-    identifier_configs: list[IdentifierConfig] = Field(min_length=1, max_length=15)
-    matching_rules: list[MatchingRule] = Field(min_length=1, max_length=15)
+    identifier_configs: list[IdentifierConfig] = Field(
+        min_length=1, max_length=15, description="The identifier types and how each resolves profiles."
+    )
+    matching_rules: list[MatchingRule] = Field(
+        min_length=1,
+        max_length=15,
+        description="Identifier types by priority: any one matching finds the profile; matching profiles merge.",
+    )
 
 
 class IdentityResolutionSettings(IdentityResolutionSettingsUpdate):
     """The settings as Twilio returns them (``version`` starts at 1 and grows with every PUT)."""
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, description="Starts at 1 and grows by one with every update.")

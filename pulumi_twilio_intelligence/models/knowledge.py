@@ -75,14 +75,21 @@ class KnowledgeErrorGroup(WireModel):
 class _SourceFields(WireModel):
     """The fields of every source type, as sent and as returned; which apply depends on ``type``."""
 
-    type: KnowledgeSourceType
-    content: str | None = Field(None, max_length=MAX_TEXT_LENGTH)
-    url: Uri | None = None
-    crawl_depth: Annotated[int | None, ServerDefault(2, when={"type": "Web"})] = Field(None, ge=1, le=10)
-    crawl_period: Annotated[CrawlPeriod | None, ServerDefault("NEVER", when={"type": "Web"})] = None
-    file_name: str | None = Field(None, max_length=256)
-    file_size: int | None = Field(None, ge=0, le=MAX_FILE_SIZE)
-    mime_type: FileMimeType | None = None
+    type: KnowledgeSourceType = Field(description="The kind of source: ``Text``, ``Web`` or ``File``.")
+    content: str | None = Field(None, max_length=MAX_TEXT_LENGTH, description="Text: the raw text to process.")
+    url: Uri | None = Field(None, description="Web: the URL to crawl.")
+    crawl_depth: Annotated[int | None, ServerDefault(2, when={"type": "Web"})] = Field(
+        None, ge=1, le=10, description="Web: how many links deep to crawl from ``url``."
+    )
+    crawl_period: Annotated[CrawlPeriod | None, ServerDefault("NEVER", when={"type": "Web"})] = Field(
+        None, description="Web: how often the site is crawled again: WEEKLY, BIWEEKLY, MONTHLY or NEVER."
+    )
+    file_name: str | None = Field(None, max_length=256, description="File: the name of the file.")
+    file_size: int | None = Field(None, ge=0, le=MAX_FILE_SIZE, description="File: the file's size in bytes.")
+    mime_type: FileMimeType | None = Field(
+        None,
+        description="File: the file's MIME type (csv, markdown, pdf, tab-separated values or plain text).",
+    )
 
     @model_validator(mode="after")
     def _fields_of_type(self) -> _SourceFields:
@@ -126,9 +133,13 @@ class KnowledgeSourceDetails(_SourceFields):
     crawl ``errors`` (grouped by title, at most 2000 groups), for ``File`` the ``importUrl`` to
     ``PUT`` the file to and its ``uploadExpiration`` (ISO-8601; both only while ``SCHEDULED``)."""
 
-    errors: list[KnowledgeErrorGroup] | None = Field(None, max_length=2000)
-    import_url: Uri | None = None
-    upload_expiration: str | None = None
+    errors: list[KnowledgeErrorGroup] | None = Field(
+        None, max_length=2000, description="Web: the crawl's errors, grouped by title."
+    )
+    import_url: Uri | None = Field(
+        None, description="File: where to ``PUT`` the file (a presigned URL, while SCHEDULED)."
+    )
+    upload_expiration: str | None = Field(None, description="File: when ``import_url`` expires (ISO-8601).")
 
 
 class KnowledgeCreate(WireModel):
@@ -139,9 +150,12 @@ class KnowledgeCreate(WireModel):
     ``type`` (and a web source's ``url``) cannot change.
     """
 
-    name: str = Field(max_length=30)
-    description: str | None = Field(None, max_length=1024)
-    source: KnowledgeSource | None = None
+    name: str = Field(max_length=30, description="The source's name.")
+    description: str | None = Field(None, max_length=1024, description="What the source holds and when to use it.")
+    source: KnowledgeSource | None = Field(
+        None,
+        description="What the source holds, by ``type``: ``Text`` (``content``), ``Web`` (``url``...) or ``File``.",
+    )
 
 
 class KnowledgeUpdate(KnowledgeCreate):
@@ -157,13 +171,18 @@ class Knowledge(WireModel):
     ``createdAt``/``updatedAt`` ISO-8601 date-times.
     """
 
-    id: str = Field(pattern=KNOWLEDGE_ID_PATTERN)
-    name: str = Field(max_length=30)
-    description: str | None = Field(None, max_length=1024)
-    source: KnowledgeSourceDetails | None = None
-    status: KnowledgeStatus
-    created_at: str
-    updated_at: str
+    id: str = Field(pattern=KNOWLEDGE_ID_PATTERN, description="The source's id (``know_knowledge_...``).")
+    name: str = Field(max_length=30, description="The source's name.")
+    description: str | None = Field(None, max_length=1024, description="What the source holds and when to use it.")
+    source: KnowledgeSourceDetails | None = Field(
+        None,
+        description="What the source holds, as stored (a web source's crawl ``errors``, a file's ``import_url``).",
+    )
+    status: KnowledgeStatus = Field(
+        description="SCHEDULED (a file awaiting upload), QUEUED, PROCESSING, then COMPLETED or FAILED."
+    )
+    created_at: str = Field(description="When the source was created (ISO-8601).")
+    updated_at: str = Field(description="When the source was last updated (ISO-8601).")
 
 
 class KnowledgeList(WireModel):

@@ -23,8 +23,13 @@ KNOWLEDGE_BASE_DISPLAY_NAME_PATTERN = r"^[a-zA-Z0-9-]+$"
 class _KnowledgeBaseBody(WireModel):
     """The writable fields; none required."""
 
-    display_name: str | None = Field(None, max_length=64, pattern=KNOWLEDGE_BASE_DISPLAY_NAME_PATTERN)
-    description: str | None = Field(None, min_length=1, max_length=128)
+    display_name: str | None = Field(
+        None,
+        max_length=64,
+        pattern=KNOWLEDGE_BASE_DISPLAY_NAME_PATTERN,
+        description="The base's name: unique in the account, letters, digits and ``-``.",
+    )
+    description: str | None = Field(None, min_length=1, max_length=128, description="What the base is for.")
 
 
 class KnowledgeBaseCreate(_KnowledgeBaseBody):
@@ -34,7 +39,11 @@ class KnowledgeBaseCreate(_KnowledgeBaseBody):
     ``description``: 1-128 characters.
     """
 
-    display_name: str = Field(max_length=64, pattern=KNOWLEDGE_BASE_DISPLAY_NAME_PATTERN)
+    display_name: str = Field(
+        max_length=64,
+        pattern=KNOWLEDGE_BASE_DISPLAY_NAME_PATTERN,
+        description="The base's name: unique in the account, letters, digits and ``-``.",
+    )
 
 
 class KnowledgeBaseUpdate(_KnowledgeBaseBody):
@@ -48,12 +57,18 @@ class KnowledgeBase(_KnowledgeBaseBody):
     ``createdAt``/``updatedAt`` ISO-8601 date-times, ``version`` starts at 1 and grows with every update.
     """
 
-    id: str = Field(pattern=KNOWLEDGE_BASE_ID_PATTERN)
-    display_name: str = Field(max_length=64, pattern=KNOWLEDGE_BASE_DISPLAY_NAME_PATTERN)
-    status: KnowledgeBaseStatus
-    created_at: str
-    updated_at: str
-    version: int = Field(ge=1)
+    id: str = Field(pattern=KNOWLEDGE_BASE_ID_PATTERN, description="The base's id (``know_knowledgebase_...``).")
+    display_name: str = Field(
+        max_length=64,
+        pattern=KNOWLEDGE_BASE_DISPLAY_NAME_PATTERN,
+        description="The base's name: unique in the account, letters, digits and ``-``.",
+    )
+    status: KnowledgeBaseStatus = Field(
+        description="QUEUED, then PROVISIONING, then ACTIVE (FAILED if provisioning fails; DELETING while it goes)."
+    )
+    created_at: str = Field(description="When the base was created (ISO-8601).")
+    updated_at: str = Field(description="When the base was last updated (ISO-8601).")
+    version: int = Field(ge=1, description="Starts at 1 and grows by one with every update.")
 
 
 class KnowledgeBaseList(WireModel):

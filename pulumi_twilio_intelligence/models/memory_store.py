@@ -26,8 +26,13 @@ MAX_MEMORY_STORES = 15
 class _MemoryStoreBody(WireModel):
     """The writable fields; none required."""
 
-    display_name: str | None = Field(None, max_length=64, pattern=MEMORY_STORE_DISPLAY_NAME_PATTERN)
-    description: str | None = Field(None, min_length=1, max_length=128)
+    display_name: str | None = Field(
+        None,
+        max_length=64,
+        pattern=MEMORY_STORE_DISPLAY_NAME_PATTERN,
+        description="The store's name: unique in the account, letters, digits and ``-``.",
+    )
+    description: str | None = Field(None, min_length=1, max_length=128, description="What the store is for.")
 
 
 class MemoryStoreCreate(_MemoryStoreBody):
@@ -37,7 +42,11 @@ class MemoryStoreCreate(_MemoryStoreBody):
     ``description``: 1-128 characters.
     """
 
-    display_name: str = Field(max_length=64, pattern=MEMORY_STORE_DISPLAY_NAME_PATTERN)
+    display_name: str = Field(
+        max_length=64,
+        pattern=MEMORY_STORE_DISPLAY_NAME_PATTERN,
+        description="The store's name: unique in the account, letters, digits and ``-``.",
+    )
 
 
 class MemoryStoreUpdate(_MemoryStoreBody):
@@ -52,11 +61,19 @@ class MemoryStore(_MemoryStoreBody):
     until provisioned), ``version`` starts at 1 and grows with every update.
     """
 
-    id: str = Field(pattern=MEMORY_STORE_ID_PATTERN)
-    display_name: str = Field(max_length=64, pattern=MEMORY_STORE_DISPLAY_NAME_PATTERN)
-    status: MemoryStoreStatus
-    intelligence_service_id: str | None = Field(max_length=64)
-    version: int = Field(ge=1)
+    id: str = Field(pattern=MEMORY_STORE_ID_PATTERN, description="The store's id (``mem_store_...``).")
+    display_name: str = Field(
+        max_length=64,
+        pattern=MEMORY_STORE_DISPLAY_NAME_PATTERN,
+        description="The store's name: unique in the account, letters, digits and ``-``.",
+    )
+    status: MemoryStoreStatus = Field(
+        description="QUEUED, PROVISIONING, then ACTIVE once everything it needs is provisioned (else FAILED)."
+    )
+    intelligence_service_id: str | None = Field(
+        max_length=64, description="The Conversational Intelligence service provisioned for memory extraction."
+    )
+    version: int = Field(ge=1, description="Starts at 1 and grows by one with every update.")
 
     __nullable__ = frozenset({"intelligence_service_id"})
 

@@ -47,14 +47,16 @@ class TraitValidationRule(WireModel):
     of another shape is refused, naming it and the ``ruleType``.
     """
 
-    rule_type: ValidationRuleType
-    pattern: str | None = Field(None, max_length=1000)
-    min_length: int | None = Field(None, ge=0)
-    max_length: int | None = Field(None, ge=1)
-    min: float | None = None
-    max: float | None = None
-    min_items: int | None = Field(None, ge=0)
-    max_items: int | None = Field(None, ge=0)
+    rule_type: ValidationRuleType = Field(
+        description="Which shape of rule this is: STRING, NUMBER, BOOLEAN or ARRAY (as the trait's ``data_type``)."
+    )
+    pattern: str | None = Field(None, max_length=1000, description="STRING: a regular expression the value must match.")
+    min_length: int | None = Field(None, ge=0, description="STRING: the fewest characters allowed.")
+    max_length: int | None = Field(None, ge=1, description="STRING: the most characters allowed.")
+    min: float | None = Field(None, description="NUMBER: the smallest value allowed.")
+    max: float | None = Field(None, description="NUMBER: the largest value allowed.")
+    min_items: int | None = Field(None, ge=0, description="ARRAY: the fewest items allowed (a count).")
+    max_items: int | None = Field(None, ge=0, description="ARRAY: the most items allowed (a count).")
 
     @model_validator(mode="after")
     def _fields_of_rule_type(self) -> TraitValidationRule:
@@ -77,18 +79,34 @@ class TraitDefinition(WireModel):
     identifier type (``email``, ``phone``...) the trait's value is promoted to in identity resolution.
     """
 
-    data_type: TraitDataType
-    description: str | None = Field(None, max_length=1024)
-    validation_rule: TraitValidationRule | None = None
-    id_type_promotion: str | None = Field(None, max_length=30)
+    data_type: TraitDataType = Field(
+        description='The trait\'s type: STRING, NUMBER, BOOLEAN or ARRAY (``""`` deletes the trait in a PATCH).'
+    )
+    description: str | None = Field(None, max_length=1024, description="What the trait holds.")
+    validation_rule: TraitValidationRule | None = Field(
+        None, description="How the trait's values are validated (its ``rule_type`` matches ``data_type``)."
+    )
+    id_type_promotion: str | None = Field(
+        None,
+        max_length=30,
+        description="The identifier type (``email``, ``phone``...) the value is promoted to for identity resolution.",
+    )
 
 
 class _TraitGroupBody(WireModel):
     """The fields of a trait group; none required."""
 
-    display_name: str | None = Field(None, min_length=1, max_length=64, pattern=TRAIT_GROUP_NAME_PATTERN)
-    description: str | None = Field(None, max_length=1024)
-    traits: dict[str, TraitDefinition] | None = Field(None, max_length=MAX_TRAITS)
+    display_name: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        pattern=TRAIT_GROUP_NAME_PATTERN,
+        description="The group's name, unique in the store; it addresses the group.",
+    )
+    description: str | None = Field(None, max_length=1024, description="What the group holds.")
+    traits: dict[str, TraitDefinition] | None = Field(
+        None, max_length=MAX_TRAITS, description="The group's traits by name."
+    )
 
 
 class TraitGroupCreate(_TraitGroupBody):
@@ -98,7 +116,12 @@ class TraitGroupCreate(_TraitGroupBody):
     the group); ``traits``: at most 95, keyed by trait name.
     """
 
-    display_name: str = Field(min_length=1, max_length=64, pattern=TRAIT_GROUP_NAME_PATTERN)
+    display_name: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=TRAIT_GROUP_NAME_PATTERN,
+        description="The group's name, unique in the store; it addresses the group.",
+    )
 
 
 class TraitGroupUpdate(WireModel):
@@ -108,15 +131,22 @@ class TraitGroupUpdate(WireModel):
     whole; a trait whose ``dataType`` is ``""`` is removed; traits not sent stay.
     """
 
-    description: str | None = Field(None, max_length=1024)
-    traits: dict[str, TraitDefinition] | None = Field(None, max_length=MAX_TRAITS)
+    description: str | None = Field(None, max_length=1024, description="What the group holds.")
+    traits: dict[str, TraitDefinition] | None = Field(
+        None, max_length=MAX_TRAITS, description='Traits to add or replace by name (``data_type: ""`` removes one).'
+    )
 
 
 class TraitGroup(_TraitGroupBody):
     """A Trait Group as Twilio returns it (``version`` starts at 1 and grows with every update)."""
 
-    display_name: str = Field(min_length=1, max_length=64, pattern=TRAIT_GROUP_NAME_PATTERN)
-    version: int = Field(ge=1)
+    display_name: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=TRAIT_GROUP_NAME_PATTERN,
+        description="The group's name, unique in the store; it addresses the group.",
+    )
+    version: int = Field(ge=1, description="Starts at 1 and grows by one with every update.")
 
 
 class TraitGroupResponse(WireModel):

@@ -5,6 +5,7 @@ lengths that fail at preview while their items are unknown, and what ``replace_o
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -16,13 +17,20 @@ from pulumi import automation as auto
 import pulumi_twilio_intelligence as twilio_ci
 from pulumi_twilio_intelligence.emulator import EmulatorProcess
 
-from .conftest import StackFactory
+from .conftest import StackFactory, create_memory_store
 
 CONVERSATIONS = "/v2/ControlPlane/Configurations"
 INTELLIGENCE = "/v3/ControlPlane/Configurations"
-MEMORY_STORE_ID = "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7"
+#: The Memory Store every Conversation Configuration here names: made outside the stacks by the
+#: autouse fixture below (a store is checked at preview), so it outlives their destroy.
+MEMORY_STORE_ID = ""
 WEBHOOK = [{"type": "WEBHOOK", "method": "POST", "url": "https://example.com/hook"}]
 SENTIMENT = "Sentiment Analysis"
+
+
+@pytest.fixture(autouse=True)
+def _memory_store(api: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "MEMORY_STORE_ID", create_memory_store(api))
 
 
 def _outputs(result: auto.UpResult) -> dict[str, Any]:
@@ -131,6 +139,7 @@ def test_a_rule_change_replaces_the_intelligence_configuration_and_repoints_its_
     assert emulator.admin("GET", "resources").json() == {
         "intelligence_configuration": 1,
         "conversation_configuration": 1,
+        "memory_store": 1,
     }
     stack.preview(expect_no_changes=True)
 
@@ -145,7 +154,7 @@ def test_a_rule_change_replaces_the_intelligence_configuration_and_repoints_its_
     assert rules[0]["triggers"][0]["on"] == "COMMUNICATION"
 
     stack.destroy()
-    assert emulator.admin("GET", "resources").json() == {}
+    assert emulator.admin("GET", "resources").json() == {"memory_store": 1}  # not the stack's
 
 
 @pytest.mark.parametrize(

@@ -14,17 +14,21 @@ from pulumi import automation as auto
 import pulumi_twilio_intelligence as twilio_ci
 from pulumi_twilio_intelligence.emulator import EmulatorProcess
 
-from .conftest import StackFactory, emulator_settings
+from .conftest import StackFactory, create_memory_store, emulator_settings
 
-MEMORY_STORE_ID = "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7"
 OPERATIONS = "/v2/ControlPlane/Operations"
 
 
 def every_type_program(twilio_operator: str) -> Callable[[], None]:
-    """An operator, a configuration pinning it and a Twilio operator, a Conversation Configuration
-    attaching that; no lookup in the program (those are the program's requests, not the provider's)."""
+    """An operator, a configuration pinning it and a Twilio operator, a Memory Store with a trait group,
+    a Conversation Configuration on that store attaching the configuration; no lookup in the program
+    (those are the program's requests, not the provider's)."""
 
     def program() -> None:
+        store = twilio_ci.MemoryStore("memory", display_name="memory")
+        twilio_ci.TraitGroup(
+            "contact", memory_store_id=store.id, display_name="Contact", traits={"email": {"data_type": "STRING"}}
+        )
         operator = twilio_ci.Operator(
             "adherence",
             display_name="Adherence",
@@ -51,7 +55,7 @@ def every_type_program(twilio_operator: str) -> Callable[[], None]:
             display_name="Voice",
             description="Voice line",
             conversation_grouping_type="GROUP_BY_PROFILE",
-            memory_store_id=MEMORY_STORE_ID,
+            memory_store_id=store.id,
             intelligence_configuration_ids=[intelligence.id],
             channel_settings={"VOICE": {"status_timeouts": {"inactive": 30}, "capture_rules": []}},
         )
@@ -92,7 +96,7 @@ def test_no_op_preview_and_up_send_no_request_and_refresh_leaves_the_state_untou
     after = _resources(stack)
     assert after == before  # no drift: inputs and outputs as they were, nothing modified
     up = stack.up(expect_no_changes=True)
-    assert up.summary.resource_changes == {"same": 4}
+    assert up.summary.resource_changes == {"same": 6}
     assert _resources(stack) == before
 
 
@@ -102,6 +106,7 @@ def test_more_than_4_provider_calls_run_at_once(
     """8 Conversation Configurations created with Operations that take 6 s each: at least 5 of them
     are created (POST) within 5 s of each other, so 5 provider calls were waiting at the same time.
     With 4 threads, the 5th POST would come only after one of the first 4 Operations completed."""
+    store = create_memory_store(api)  # made outside the stack, before Operations take 6 s
     delay = 6
     emulator.admin("POST", "faults", {"operationDelay": delay})
 
@@ -112,7 +117,7 @@ def test_more_than_4_provider_calls_run_at_once(
                 display_name=f"Line {i}",
                 description="A line",
                 conversation_grouping_type="GROUP_BY_PROFILE",
-                memory_store_id=MEMORY_STORE_ID,
+                memory_store_id=store,
             )
             pulumi.export(f"operation{i}", configuration.operation_id)
 

@@ -8,6 +8,7 @@ checked against the official OpenAPI documents (:class:`DocumentedFake`).
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import os
 from collections.abc import Callable, Iterator
@@ -60,6 +61,16 @@ CONVERSATION: dict[str, Any] = {
 }
 #: Credentials for fakes (never a real account).
 FAKE_SETTINGS = Settings(account_sid="AC" + "1" * 32, auth_token="test-token-0123")
+
+
+@pytest.fixture(autouse=True)
+def _an_event_loop() -> None:
+    """An event loop in the main thread, as Pulumi's mocks need one: an inline program run earlier in the
+    same process (the integration tests) leaves the main thread without one."""
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 @pytest.fixture(autouse=True)
