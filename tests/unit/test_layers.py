@@ -18,6 +18,8 @@ ALLOWED = {
     "client": {"models", "errors", "config", "_version"},
     "emulator": {"models", "client", "config", "errors"},
     "resources": {"models", "client", "config", "errors"},
+    "components": {"resources", "models", "config", "errors"},
+    "fleet": {"components", "client", "config", "errors", "models", "_version"},
     "testing": {"emulator", "config"},
 }
 
