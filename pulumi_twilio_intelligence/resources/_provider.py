@@ -23,10 +23,17 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..client import Collection, TwilioClient, WriteResult, parse_response
+from ..client import Collection, TwilioClient, WriteResult, parse_response, wait_until_ready
 from ..config import Settings
-from ..errors import ConfigurationError, ObjectGoneError, OperationFailedError, TwilioApiError, TwilioError
-from ..models import Operation
+from ..errors import (
+    ConfigurationError,
+    ObjectGoneError,
+    OperationFailedError,
+    ProvisioningFailedError,
+    ProvisioningTimeoutError,
+    TwilioApiError,
+    TwilioError,
+)
 from ._check import validate_inputs, warn
 from ._idempotency import MAX_KEYS, idempotency_key
 from ._recovery import may_have_acted, recover_create
@@ -103,8 +110,8 @@ class TwilioProvider(ResourceProvider):
             return None
         return client
 
-    def _collection(self) -> Collection:
-        return Collection(self._client(), self.SPEC.endpoint)
+    def _collection(self, parent: str | None = None) -> Collection:
+        return Collection(self._client(), self.SPEC.endpoint_in(parent))
 
     # -- check and diff -----------------------------------------------------------------------
 
@@ -129,11 +136,13 @@ class TwilioProvider(ResourceProvider):
 
         ``__provider``, ``existing_id`` and server-managed fields are not compared, and Twilio's
         defaults and normalisations are applied to both sides (:meth:`ResourceSpec.canonical`).
-        Nothing needs a replacement (Twilio updates every field in place), so ``replaces`` is
-        always empty.
+        A change of what Twilio cannot update in place (the parent, a trait group's name, a knowledge
+        source's type: :meth:`ResourceSpec.replaced_fields`) is listed in ``replaces``.
         """
-        changed = self.SPEC.changed_fields(from_engine(olds), from_engine(news))
-        return DiffResult(changes=bool(changed), replaces=[], stables=[], delete_before_replace=False)
+        olds, news = from_engine(olds), from_engine(news)
+        changed = self.SPEC.changed_fields(olds, news)
+        replaces = self.SPEC.replaced_fields(olds, news) if changed else []
+        return DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False)
 
     # -- create, read, update, delete ---------------------------------------------------------
 
@@ -157,18 +166,31 @@ class TwilioProvider(ResourceProvider):
         existing = props.get(EXISTING_ID)
         if existing:
             return self._adopt(existing, props)
+        parent = self._parent(props)
         body = spec.create_model.from_python(self._inputs(props)).to_wire()
-        collection = self._collection()
+        collection = self._collection(parent)
+        if spec.singleton:  # a singleton exists with its parent: its "create" is an update
+            result = self._put_singleton(collection, props, body)
+            return CreateResult(spec.join_id(parent, None), self._outputs(result.resource, props, result.operation))
+        key = str(props[spec.key_field]) if spec.key_field else None
         sent = collection.client.clock()
         try:
             result = self._write(
-                props, "POST", spec.endpoint.path, body, None, lambda key: collection.create(body, idempotency_key=key)
+                props,
+                spec.create_method,
+                collection.endpoint.path,
+                body,
+                None,
+                lambda k: collection.create(body, idempotency_key=k, object_id=key),
             )
         except TwilioError as exc:
             if spec.endpoint.asynchronous or not may_have_acted(exc):
                 raise
             result = WriteResult(recover_create(spec, collection, props, sent, exc))
-        return CreateResult(result.resource["id"], self._outputs(result.resource, props, result.operation))
+        created = key or str(result.resource["id"])
+        resource = self._ready(collection, created, result.resource, cleanup=True)
+        pulumi_id = spec.join_id(parent, created)
+        return CreateResult(pulumi_id, self._outputs(resource, props, result.operation, pulumi_id))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Fetch the object (``GET {collection}/{id}``) for ``pulumi refresh`` and ``Resource.get``.
@@ -181,13 +203,14 @@ class TwilioProvider(ResourceProvider):
             TwilioApiError: any other error status.
         """
         props = from_engine(props)
+        parent, key = self.SPEC.split_id(id_)
         try:
-            remote = self._collection().fetch(id_)
+            remote = self._collection(parent).fetch(key)
         except TwilioApiError as exc:
             if exc.not_found:
                 return ReadResult(None, {})
             raise
-        outs = self._outputs(remote, props)
+        outs = self._outputs(remote, props, None, id_)
         inputs = {k: v for k, v in outs.items() if k in self.SPEC.input_fields}
         inputs.update({k: props[k] for k in PROVIDER_INPUTS if props.get(k) is not None})
         return ReadResult(id_, outs, inputs)
@@ -206,7 +229,7 @@ class TwilioProvider(ResourceProvider):
         """
         olds, news = from_engine(olds), from_engine(news)
         result = self._update(id_, olds, news)
-        return UpdateResult(self._outputs(result.resource, news, result.operation))
+        return UpdateResult(self._outputs(result.resource, news, result.operation, id_))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the object (``DELETE {collection}/{id}``); one that is already gone counts as deleted.
@@ -217,15 +240,18 @@ class TwilioProvider(ResourceProvider):
             OperationFailedError, OperationTimeoutError: the Operation failed or took too long.
         """
         spec = self.SPEC
-        collection = self._collection()
+        if not spec.deletable:
+            return
+        parent, key = spec.split_id(id_)
+        collection = self._collection(parent)
         try:
             self._write(
                 props,
                 "DELETE",
-                f"{spec.endpoint.path}/{id_}",
+                f"{collection.endpoint.path}/{key}",
                 None,
                 None,
-                lambda key: collection.delete(id_, idempotency_key=key),
+                lambda k: collection.delete(str(key), idempotency_key=k),
             )
         except TwilioApiError as exc:
             if exc.not_found:
@@ -240,20 +266,36 @@ class TwilioProvider(ResourceProvider):
     # -- internals ----------------------------------------------------------------------------
 
     def _inputs(self, props: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in props.items() if k in self.SPEC.input_fields and v is not None}
+        """The inputs sent to Twilio (Python names): the model's fields that are set."""
+        return {k: v for k, v in props.items() if k in self.SPEC.model_types and v is not None}
+
+    def _parent(self, props: dict[str, Any]) -> str | None:
+        """The parent object's id from the inputs, for a collection inside another object."""
+        parent = props.get(self.SPEC.parent) if self.SPEC.parent else None
+        return str(parent) if parent is not None else None
 
     def _outputs(
-        self, resource: dict[str, Any], props: dict[str, Any], operation: Operation | None = None
+        self,
+        resource: dict[str, Any],
+        props: dict[str, Any],
+        operation: Any = None,
+        pulumi_id: str | None = None,
     ) -> dict[str, Any]:
-        """Every output: the object as Twilio returns it (Python names, without ``id``), plus the
-        provider's own inputs and the last Operation id (this write's, else the one in ``props``)."""
+        """Every output: the object as Twilio returns it (Python names, without ``id``), the parent's
+        id and the object's own id for composite Pulumi ids, plus the provider's own inputs and the
+        last Operation id (this write's, else the one in ``props``)."""
         spec = self.SPEC
         path = f"{spec.endpoint.path}/{resource.get('id', '')}"
         remote = parse_response(spec.response_model, resource, method="GET", path=path).to_python()
         outs = {k: v for k, v in remote.items() if k != "id"}
-        for key in PROVIDER_INPUTS:
-            if props.get(key) is not None:
-                outs[key] = props[key]
+        parent, key = spec.split_id(pulumi_id) if pulumi_id else (self._parent(props), remote.get("id"))
+        if spec.parent:
+            outs[spec.parent] = parent
+        if spec.key_output:
+            outs[spec.key_output] = key
+        for name in PROVIDER_INPUTS:
+            if props.get(name) is not None:
+                outs[name] = props[name]
         if spec.endpoint.asynchronous:
             operation_id = operation.operation_id if operation else props.get(OPERATION_ID)
             if operation_id:
@@ -261,30 +303,43 @@ class TwilioProvider(ResourceProvider):
         return outs
 
     def _update(
-        self, id_: str, olds: dict[str, Any], news: dict[str, Any], current: dict[str, Any] | None = None
+        self,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        current: dict[str, Any] | None = None,
+        etag: str | None = None,
     ) -> WriteResult:
-        """``PUT`` the new inputs; ``current`` is the object as just fetched, if the caller has it."""
+        """Update the object to the new inputs (``PUT``, or ``PATCH`` as the spec says); ``current``
+        (and its ``etag``) is the object as just fetched, if the caller has it."""
         spec = self.SPEC
-        collection = self._collection()
+        parent, key = spec.split_id(id_)
+        collection = self._collection(parent)
+        target = collection.endpoint.path + (f"/{key}" if key is not None else "")
         desired = spec.update_model.from_python({**spec.update_defaults, **self._inputs(news)}).to_wire()
         if_match = str(olds["version"]) if spec.if_match and olds.get("version") is not None else None
         try:
+            if spec.etag:
+                if etag is None:
+                    current, etag = collection.fetch_with_etag(key)
+                    self._same_version(id_, target, olds, current)
+                if_match = etag
             body = desired
             if spec.update_body is not None:
-                body = spec.update_body(desired, current if current is not None else collection.fetch(id_))
-            return self._write(
+                body = spec.update_body(desired, current if current is not None else collection.fetch(key))
+            result = self._write(
                 news,
-                "PUT",
-                f"{spec.endpoint.path}/{id_}",
+                spec.update_method,
+                target,
                 body,
                 olds.get("version"),
-                lambda key: collection.update(id_, body, if_match=if_match, idempotency_key=key),
+                lambda k: collection.update(key, body, method=spec.update_method, if_match=if_match, idempotency_key=k),
             )
         except TwilioApiError as exc:
             if exc.status == 412:
                 raise exc.with_hint(
-                    f"The {spec.title} {id_} was changed outside Pulumi since version {if_match} in the "
-                    "state: run `pulumi refresh` to see and accept the remote changes, then `pulumi up`"
+                    f"The {spec.title} {id_} was changed outside Pulumi since version {olds.get('version')} in "
+                    "the state: run `pulumi refresh` to see and accept the remote changes, then `pulumi up`"
                 ) from None
             if exc.not_found:
                 raise exc.with_hint(
@@ -292,6 +347,68 @@ class TwilioProvider(ResourceProvider):
                     "state, then `pulumi up` to create it again"
                 ) from None
             raise
+        return WriteResult(self._ready(collection, key, result.resource, cleanup=False), result.operation)
+
+    def _same_version(self, id_: str, target: str, olds: dict[str, Any], current: dict[str, Any]) -> None:
+        """Raise a 412 when the object's ``version`` is no longer the one in the state (it changed
+        outside Pulumi): what Twilio would answer to an ``If-Match`` of the state's version."""
+        expected, actual = olds.get("version"), current.get("version")
+        if expected is not None and actual is not None and expected != actual:
+            raise TwilioApiError(
+                412,
+                f"Precondition Failed: the {self.SPEC.title} {id_} is at version {actual}",
+                method=self.SPEC.update_method,
+                path=target,
+            )
+
+    def _put_singleton(self, collection: Collection, props: dict[str, Any], body: dict[str, Any]) -> WriteResult:
+        """The "create" of a singleton: ``PUT`` the inputs with ``If-Match`` of its current ``ETag``."""
+        _current, etag = collection.fetch_with_etag(None)
+        return self._write(
+            props,
+            "PUT",
+            collection.endpoint.path,
+            body,
+            None,
+            lambda k: collection.update(None, body, method="PUT", if_match=etag, idempotency_key=k),
+        )
+
+    def _ready(self, collection: Collection, key: str | None, resource: dict[str, Any], *, cleanup: bool) -> Any:
+        """``resource`` once ready (``spec.ready``: a store ACTIVE, a knowledge source COMPLETED).
+
+        A create (``cleanup``) whose object ends FAILED deletes it, so that nothing is left behind (a
+        failed Memory Store would count against the 15 per account); so does a synchronous create
+        still not ready at the timeout (its retry would make another object: an asynchronous one
+        replays its Operation under the same Idempotency-Key instead).
+
+        Raises:
+            ProvisioningFailedError, ProvisioningTimeoutError: as :func:`wait_until_ready`.
+        """
+        spec = self.SPEC
+        if spec.ready is None:
+            return resource
+        timeout = collection.client.settings.operation_timeout
+        try:
+            return wait_until_ready(collection, key, spec.ready, title=spec.title, timeout=timeout, current=resource)
+        except ProvisioningFailedError as exc:
+            if not cleanup:
+                raise
+            raise exc.with_hint(self._clean_up(collection, key)) from None
+        except ProvisioningTimeoutError as exc:
+            if not cleanup or spec.endpoint.asynchronous:
+                raise
+            raise TwilioError(
+                f"The {spec.title} {exc.object_id} was still {exc.status} after {exc.timeout:g} seconds. "
+                f"{self._clean_up(collection, key)}; raise twilio:operationTimeout (TWILIO_OPERATION_TIMEOUT)"
+            ) from None
+
+    def _clean_up(self, collection: Collection, key: str | None) -> str:
+        """Delete what a failed create made; say what happened (never raises)."""
+        try:
+            collection.delete(str(key))
+        except TwilioError as exc:
+            return f"Deleting it failed too ({exc}): delete it yourself"
+        return "It was deleted, so nothing is left behind: fix the cause, then run `pulumi up` again"
 
     def _write(
         self,
@@ -330,10 +447,17 @@ class TwilioProvider(ResourceProvider):
         )
 
     def _adopt(self, existing: str, props: dict[str, Any]) -> CreateResult:
-        """Bring an existing object under management: fetch it (it must exist), then update it."""
+        """Bring an existing object under management: fetch it (it must exist), then update it.
+
+        ``existing`` is Twilio's id of the object (a trait group's name) or its Pulumi id
+        (``"{parent}/{key}"``); the parent comes from the inputs.
+        """
         spec = self.SPEC
+        parent = self._parent(props)
+        key = existing.rsplit("/", 1)[-1] if spec.parent else existing
+        collection = self._collection(parent)
         try:
-            current = self._collection().fetch(existing)
+            current, etag = collection.fetch_with_etag(key)
         except TwilioApiError as exc:
             if exc.not_found:
                 raise exc.with_hint(
@@ -342,5 +466,6 @@ class TwilioProvider(ResourceProvider):
                 ) from None
             raise
         olds = parse_response(spec.response_model, current, method="GET", path=spec.endpoint.path).to_python()
-        result = self._update(existing, olds, props, current=current)
-        return CreateResult(existing, self._outputs(result.resource, props, result.operation))
+        pulumi_id = spec.join_id(parent, key)
+        result = self._update(pulumi_id, olds, props, current=current, etag=etag)
+        return CreateResult(pulumi_id, self._outputs(result.resource, props, result.operation, pulumi_id))
