@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PULUMI_ROOT_FILE := $(VENV)/.pulumi-root
 
-.PHONY: demo test lint typecheck unit bench pulumi venv dev clean
+.PHONY: demo fleet-demo test lint typecheck unit bench bench-fleet pulumi redis venv dev clean
 
 $(VENV)/.runtime: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ pulumi:
 	@mkdir -p $(VENV)
 	@dir=$$(scripts/get-pulumi.sh) && echo "$$(dirname "$$dir")" > $(PULUMI_ROOT_FILE)
 
+# redis-server (the distribution's package) for the fleet's Celery tests; they start and stop it themselves.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)
+
+# 10 ISV tenants with the fleet runner (local executor) against the emulator: up, up again (no changes), prune two.
+fleet-demo: venv pulumi
+	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) scripts/fleet_demo.py
+
 demo: venv pulumi
 	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) scripts/demo.py
 
@@ -36,7 +44,7 @@ lint: dev
 typecheck: dev
 	$(PY) -m mypy
 
-test: dev pulumi lint typecheck
+test: dev pulumi redis lint typecheck
 	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) -m pytest
 
 unit: dev
@@ -48,5 +56,9 @@ bench: venv pulumi
 	$(PY) bench/emulator_throughput.py
 	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) -m bench.provider_requests
 
+# The fleet runner: 50 tenants at --parallel 1, 4, 8, 16 (about half an hour; see bench/fleet.py).
+bench-fleet: venv pulumi
+	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) -m bench.fleet
+
 clean:
-	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .demo .fleet-demo .pytest_cache .mypy_cache .ruff_cache *.egg-info
