@@ -87,11 +87,10 @@ def test_local_executor_up_twice_then_a_failing_tenant_then_prune(tmp_path: Path
         assert (tmp_path / ".fleet" / "logs" / "tenant-03.log").read_text().count("tenant-conversations") > 0
 
         # the created subaccount's credentials are in the stack config as secrets, in plain text nowhere
+        program = tmp_path / "tenant-program"
         secret = subprocess.run(
             ["pulumi", "config", "get", "twilio:apiSecret", "--stack", "tenant-03"],
-            cwd=tmp_path / "tenant-program"
-            if (tmp_path / "tenant-program").exists()
-            else tmp_path / ".fleet" / "workspaces" / "tenant-03",
+            cwd=program if program.exists() else tmp_path / ".fleet" / "workspaces" / "tenant-03",
             env={**env, "PULUMI_BACKEND_URL": f"file://{tmp_path / '.fleet' / 'state'}"},
             capture_output=True,
             text=True,

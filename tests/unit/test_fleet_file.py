@@ -81,7 +81,9 @@ def test_a_literal_secret_is_refused_with_the_way_to_do_it(snippet: str, line: i
 
 def test_credential_rules_and_fleet_rules() -> None:
     no_token = GOOD.replace("    auth_token_env: ACME_TWILIO_AUTH_TOKEN\n", "")
-    assert problems(no_token) == ["fleet.yaml:9: tenants[0]: account_sid needs auth_token_env or credentials_file (its auth token)"]
+    assert problems(no_token) == [
+        "fleet.yaml:9: tenants[0]: account_sid needs auth_token_env or credentials_file (its auth token)"
+    ]
     no_parent = "\n".join(line for line in GOOD.splitlines() if "parent" not in line.lower())
     (found,) = problems(no_parent)
     assert "add a parent: section" in found and "globex" in found
@@ -92,9 +94,7 @@ def test_credential_rules_and_fleet_rules() -> None:
 
 def test_yaml_syntax_errors_and_non_mappings_name_their_line() -> None:
     assert problems("project: a\ntenants: [\n")[0].startswith("fleet.yaml:3: not valid YAML")
-    assert problems("- a\n- b\n") == [
-        "fleet.yaml:1: the fleet file must be a mapping (project, program, tenants, ...)"
-    ]
+    assert problems("- a\n- b\n") == ["fleet.yaml:1: the fleet file must be a mapping (project, program, tenants, ...)"]
 
 
 def test_an_inline_program_is_module_colon_function() -> None:
