@@ -12,6 +12,7 @@ from .components import TenantIntelligence
 from .errors import (
     ConfigurationError,
     ObjectGoneError,
+    OperationCancelledError,
     OperationFailedError,
     OperationTimeoutError,
     TwilioApiError,
@@ -25,6 +26,7 @@ from .resources import __all__ as _resources
 __all__ = [
     "ConfigurationError",
     "ObjectGoneError",
+    "OperationCancelledError",
     "OperationFailedError",
     "OperationTimeoutError",
     "TenantIntelligence",

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from ..errors import OperationFailedError, OperationTimeoutError, UnexpectedResponseError
+from ..errors import OperationCancelledError, OperationFailedError, OperationTimeoutError, UnexpectedResponseError
 from ..models import Operation, WireModel
 from ._errors import scrub_json
 from ._http import TwilioClient
@@ -55,7 +55,9 @@ class OperationKind:
         model: the wire model of ``GET .../Operations/{id}`` (read leniently: any status string).
         completed: statuses that end the wait successfully.
         failed: statuses that end it with :class:`OperationFailedError` (the Operation's ``error``).
-            Every other status (``PENDING``, ``RUNNING``...) means "not yet".
+        cancelled: statuses that end it with :class:`OperationCancelledError` at once (``CANCELLED``:
+            on the docs page, not in the documents' enums, C8). Every other status (``PENDING``,
+            ``RUNNING``...) means "not yet".
         created_id: the id of the object a completed create made, from the 202's ``related`` map and
             the completed Operation; ``None`` when neither names it.
     """
@@ -63,6 +65,7 @@ class OperationKind:
     model: type[WireModel]
     completed: frozenset[str] = frozenset({"COMPLETED"})
     failed: frozenset[str] = frozenset({"FAILED"})
+    cancelled: frozenset[str] = frozenset({"CANCELLED"})
     created_id: Callable[[dict[str, str], Any], str | None] = result_id
 
 
@@ -147,7 +150,8 @@ def wait_for_operation(
 
     Raises:
         OperationFailedError: the Operation ended FAILED (the RFC 9457 problem, the write's method and
-            path, and whether it was a replayed earlier Operation).
+            path, and whether it was a replayed earlier Operation); ``OperationCancelledError`` when it
+            ended CANCELLED, at once.
         OperationTimeoutError: not finished after ``timeout`` seconds.
         TwilioApiError, TwilioConnectionError: polling itself failed (after the REST layer's retries).
         UnexpectedResponseError: an answer that is not an Operation.
@@ -168,9 +172,10 @@ def wait_for_operation(
         operation: Any = parse_response(kind.model, response_json(response), method=method, path=path)
         if operation.status in kind.completed:
             return operation
-        if operation.status in kind.failed:
+        if operation.status in kind.failed or operation.status in kind.cancelled:
+            failure = OperationCancelledError if operation.status in kind.cancelled else OperationFailedError
             problem = scrub_json(operation.error.to_wire(), client.settings.secrets()) if operation.error else None
-            raise OperationFailedError(
+            raise failure(
                 operation.operation_id,
                 problem,
                 created_at=operation.created_at,

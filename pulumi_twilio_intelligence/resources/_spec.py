@@ -31,9 +31,13 @@ EXISTING_ID = "existing_id"
 #: Idempotency-Keys and names the resource in warnings. (The key is ``__name`` for the states
 #: written so far.)
 RESOURCE_IDENTITY = "__name"
+#: How a change of a field in :attr:`ResourceSpec.replace_unless_in_place` is applied: ``"replace"``
+#: (the default: a new object, then the old one deleted) or ``"in_place"`` (``PUT``).
+UPDATE_METHOD = "update_method"
+UPDATE_METHODS = ("replace", "in_place")
 #: Outputs only the provider writes.
 OPERATION_ID = "operation_id"
-PROVIDER_INPUTS = (EXISTING_ID, RESOURCE_IDENTITY)
+PROVIDER_INPUTS = (EXISTING_ID, RESOURCE_IDENTITY, UPDATE_METHOD)
 
 
 class _Unknown:
@@ -69,10 +73,17 @@ class ResourceSpec:
         update_body: builds the update body from the desired wire body and the current object
             (keeps rule ids); by default the desired body as it is.
         update_defaults: inputs sent on update when the user set none (fields PUT requires).
-        checks: extra ``check`` rules beyond the wire model (cross-field, online).
-        created_at: for synchronous creates, when Twilio created an object (ISO-8601) if it is
-            still as created (version 1), else ``None``: a create whose answer was lost adopts only
-            an object created since the request (see :mod:`._recovery`). ``None`` disables that.
+        checks: extra ``check`` rules beyond the wire model (cross-field), run by every ``check``.
+        online_checks: rules that verify references to other Twilio objects with
+            :meth:`CheckContext.fetch` (which skips references unchanged since the old inputs), run
+            by ``check`` and again by ``read`` (refresh) on every reference.
+        also_answers: for the object as Twilio returns it (wire shape), the other ``(endpoint,
+            id)`` whose ``GET`` it answers too (an operator at its version: ``.../Versions/{v}``),
+            so that online checks in the same process need not fetch them.
+        created_at: when Twilio created an object (ISO-8601), if it is still as created, else
+            ``None``: a create whose answer was lost (synchronous), or whose Operation named no id
+            (asynchronous, C4), adopts only an object created since the request (see
+            :mod:`._recovery`). ``None`` disables that for synchronous creates.
         parent: the input naming the object the collection lives in (``memory_store_id``): its value
             fills ``{parent}`` in the endpoint's path, it is an input and an output, and a change of
             it needs a new object. The Pulumi id is then ``"{parent}/{key}"``.
@@ -92,6 +103,11 @@ class ResourceSpec:
         replace_on: input paths (``source.type``) whose change needs a new object, beyond ``parent``
             and ``key_field``.
         ready: after a create or an update, wait until the object is ready (ACTIVE, COMPLETED).
+        replace_unless_in_place: inputs whose change replaces the object unless the resource's
+            ``update_method`` input is ``"in_place"`` (then they are updated in place).
+        delete_before_replace: a replacement deletes the old object first (a per-account limit
+            would refuse the new one while the old one exists); otherwise the new one is created
+            first and the old one deleted after the dependents were updated.
     """
 
     type_name: str
@@ -107,6 +123,8 @@ class ResourceSpec:
     update_body: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None
     update_defaults: Mapping[str, Any] = field(default_factory=dict)
     checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
+    online_checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
+    also_answers: Callable[[dict[str, Any]], list[tuple[Endpoint, str]]] = lambda _resource: []
     created_at: Callable[[TwilioClient, dict[str, Any]], str | None] | None = None
     parent: str | None = None
     parent_pattern: str | None = None
@@ -121,6 +139,8 @@ class ResourceSpec:
     deletable: bool = True
     replace_on: tuple[str, ...] = ()
     ready: Readiness | None = None
+    replace_unless_in_place: tuple[str, ...] = ()
+    delete_before_replace: bool = False
 
     @functools.cached_property
     def model_types(self) -> dict[str, Any]:
@@ -181,6 +201,14 @@ class ResourceSpec:
                 if top not in fields:
                     fields.append(top)
         return fields
+
+    def replaced_unless_in_place(self, changed: list[str], update_method: Any) -> list[str]:
+        """The inputs among ``changed`` that :attr:`replace_unless_in_place` lists, unless the
+        resource's ``update_method`` input is ``"in_place"`` (``None``, or a value not known yet,
+        means the default ``"replace"``)."""
+        if update_method == "in_place":
+            return []
+        return [name for name in changed if name in self.replace_unless_in_place]
 
     @functools.cached_property
     def _adapters(self) -> dict[str, TypeAdapter[Any]]:
