@@ -77,8 +77,7 @@ def configure(app: Celery, broker: str | None = None, timeout: float | None = No
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
-        result_expires=7 * 24 * 3600,
-        task_track_started=True,
+        result_expires=24 * 3600,
         broker_connection_retry_on_startup=True,
         broker_transport_options={
             "visibility_timeout": seconds,
@@ -99,18 +98,49 @@ def _lock_name(ctx: FleetContext, tenant: str) -> str:
 
 @app.task(bind=True, name=TASK_NAME)  # type: ignore[untyped-decorator]
 def run_tenant_task(self: Any, fleet_text: str, fleet_path: str, tenant: str, operation: Operation) -> dict[str, Any]:
-    """One tenant's run on a worker: the tenant's Redis lock, then :func:`~.stacks.run_tenant`."""
+    """One tenant's run on a worker: the tenant's Redis lock, then :func:`~.stacks.run_tenant`.
+
+    A task delivered again (its visibility timeout ran out while it ran, or its worker died) whose
+    result is already stored returns that result instead of running the tenant once more.
+    """
     ctx = context_for_worker(fleet_text, fleet_path)
+    done = _stored_result(self)
+    if done is not None:
+        return done
     redis = Redis.from_url(app.conf.broker_url)
     try:
-        lock = RedisLock(redis, _lock_name(ctx, tenant), ttl=LOCK_TTL, wait=visibility_timeout())
+        with RedisLock(redis, _lock_name(ctx, tenant), ttl=LOCK_TTL, wait=visibility_timeout()) as lock:
+            done = _stored_result(self)  # the copy that held the lock may have finished meanwhile
+            if done is not None:
+                return done
 
-        def progress(name: str, step: str) -> None:
-            self.update_state(state="PROGRESS", meta={"step": step, "worker": self.request.hostname})
+            def progress(name: str, step: str) -> None:
+                self.update_state(state="PROGRESS", meta={"step": step, "worker": self.request.hostname})
 
-        return run_tenant(ctx, tenant, operation, progress=progress, lock=lock).model_dump()
+            return run_tenant(ctx, tenant, operation, progress=progress, lock=_Held(lock)).model_dump()
     finally:
         redis.close()
+
+
+def _stored_result(task: Any) -> dict[str, Any] | None:
+    """The result already stored for this task id (a delivery of a task that has run), or ``None``."""
+    stored = task.AsyncResult(task.request.id)
+    if stored.state == "SUCCESS" and isinstance(stored.result, dict):
+        return stored.result
+    return None
+
+
+class _Held:
+    """A lock this task already holds, as the context manager ``run_tenant`` takes."""
+
+    def __init__(self, lock: RedisLock) -> None:
+        self.lock = lock
+
+    def __enter__(self) -> RedisLock:
+        return self.lock
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 class CeleryExecutor:
@@ -153,8 +183,7 @@ class CeleryExecutor:
                 progress(tenant, f"{step} ({info.get('worker', '?')})")  # type: ignore[union-attr]
                 last = step
             time.sleep(0.5)
-        value = result.get(propagate=False)
-        result.forget()
+        value = result.get(propagate=False)  # kept (result_expires): a late duplicate delivery returns it
         if isinstance(value, dict):
             return TenantResult.model_validate(value)
         return TenantResult(tenant=tenant, operation=operation, result="failed", error=f"the task failed: {value!r}")

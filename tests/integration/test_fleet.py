@@ -186,11 +186,11 @@ def test_celery_executor_converges_after_a_worker_is_killed_mid_tenant(
     with EmulatorProcess(["--operation-delay", "3", *emulator_args(specs)]) as emulator:
         fleet = write_fleet(tmp_path, specs, directory_program=False)
         env = fleet_env(tmp_path, specs, emulator.url, pulumi_root)
-        env |= {"TWILIO_FLEET_BROKER_URL": redis_url, "TWILIO_FLEET_VISIBILITY_TIMEOUT": "10"}
+        env |= {"TWILIO_FLEET_BROKER_URL": redis_url, "TWILIO_FLEET_VISIBILITY_TIMEOUT": "15"}
         workers = [_worker(name, env, tmp_path / f"{name}.log") for name in ("worker-a", "worker-b")]
         summary = tmp_path / "summary.json"
         command = [sys.executable, "-m", "pulumi_twilio_intelligence.fleet.cli", "up", "--fleet", str(fleet)]
-        command += ["--executor", "celery", "--parallel", "3", "--visibility-timeout", "10", "--json", str(summary)]
+        command += ["--executor", "celery", "--parallel", "3", "--visibility-timeout", "15", "--json", str(summary)]
         runner = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             killed = None
