@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
 from ..backend import AccountBackend
@@ -131,8 +131,9 @@ class ApiBackend(AccountBackend):
 
     def _own_body(self) -> dict[str, Any]:
         """The authenticated account itself (its token is not the emulator's to show: null)."""
-        epoch = 0.0
-        own = Subaccount(sid=self.account, friendly_name=self.account, auth_token="", date_created=epoch, date_updated=epoch)
+        own = Subaccount(
+            sid=self.account, friendly_name=self.account, auth_token="", date_created=0.0, date_updated=0.0
+        )
         body = self._account_body(own)
         body["auth_token"] = None
         return body
