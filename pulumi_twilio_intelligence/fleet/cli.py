@@ -79,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors.print(str(exc), highlight=False, markup=False)
         return 2
     only = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
+    for warning in fleet.warnings(args.executor):
+        errors.print(f"warning: {warning}", highlight=False, markup=False)
     try:
         with LiveProgress(console, args.command) as progress:
             report = fleet.run(
@@ -95,8 +97,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         errors.print(f"error: {exc}", highlight=False, markup=False)
         return 2
-    for warning in report.warnings:
-        errors.print(f"warning: {warning}", highlight=False, markup=False)
     console.print(summary_table(report))
     console.print(f"logs: {fleet.context.state_dir / 'logs'}", highlight=False)
     if args.json:

@@ -129,6 +129,18 @@ class Fleet:
         """Each tenant's last update (``result``, ``changes``, ``detail``); nothing runs."""
         return self.run("status", **options)  # type: ignore[arg-type]
 
+    def warnings(self, executor: str | Executor) -> list[str]:
+        """What to warn about before running on ``executor``: a celery run on a ``file://`` backend."""
+        name = executor if isinstance(executor, str) else executor.name
+        backend = self.context.backend_url
+        if name == "celery" and backend.startswith("file://"):
+            return [
+                f"the celery executor with a file:// backend ({backend}) is right only when every worker shares "
+                "that file system (and the fleet file's folder); otherwise use an object store (s3://, gs://, "
+                "azblob://) or Pulumi Cloud"
+            ]
+        return []
+
     def stacks(self) -> list[str]:
         """The names of the project's stacks in the backend."""
         return sorted(s.name.rsplit("/", 1)[-1] for s in self.context.workspace().list_stacks())
@@ -153,6 +165,8 @@ class Fleet:
         """
         if not 1 <= parallel <= MAX_PARALLEL:
             raise ValueError(f"parallel: {parallel} must be between 1 and {MAX_PARALLEL}")
+        if prune and operation not in ("preview", "up", "destroy"):
+            raise ValueError(f"prune: goes with preview, up or destroy, not with {operation}")
         if account_concurrency is not None and not 1 <= account_concurrency <= MAX_PARALLEL:
             raise ValueError(f"account_concurrency: {account_concurrency} must be between 1 and {MAX_PARALLEL}")
         names = [t.name for t in self.context.fleet.tenants]
@@ -162,27 +176,27 @@ class Fleet:
             if unknown:
                 raise ValueError(f"only: the fleet file has no tenant {', '.join(unknown)}")
             names = [n for n in names if n in wanted]
-        warnings: list[str] = []
-        runner = _executor(executor, self.context, broker, visibility_timeout, warnings)
+        warnings = self.warnings(executor)
+        runner = _executor(executor, broker, visibility_timeout)
         started = time.monotonic()
         try:
             jobs: list[tuple[str, Operation]] = [(n, operation) for n in names]
+            extra: list[str] = []
             if prune:
-                listed = set(t.name for t in self.context.fleet.tenants)
-                jobs += [(n, "prune") for n in self.stacks() if n not in listed]
+                listed = {t.name for t in self.context.fleet.tenants}
+                extra = [n for n in self.stacks() if n not in listed]
+                if operation != "preview":
+                    jobs += [(n, "prune") for n in extra]
             results = _schedule(self.context, jobs, runner, parallel, account_concurrency or parallel, progress)
+            if prune and operation == "preview":
+                note = "not in the fleet file: `up --prune` destroys and removes its stack"
+                results += [TenantResult(tenant=n, operation="prune", result="succeeded", detail=note) for n in extra]
         finally:
             runner.close()
         return FleetReport(operation, results, time.monotonic() - started, warnings)
 
 
-def _executor(
-    executor: str | Executor,
-    context: FleetContext,
-    broker: str | None,
-    visibility_timeout: float | None,
-    warnings: list[str],
-) -> Executor:
+def _executor(executor: str | Executor, broker: str | None, visibility_timeout: float | None) -> Executor:
     if not isinstance(executor, str):
         return executor
     if executor == "local":
@@ -190,12 +204,6 @@ def _executor(
     if executor == "celery":
         from .celery import CeleryExecutor
 
-        if context.backend_url.startswith("file://"):
-            warnings.append(
-                f"the celery executor with a file:// backend ({context.backend_url}) is right only when every "
-                "worker shares that file system (and the fleet file's folder); otherwise use an object store "
-                "(s3://, gs://, azblob://) or Pulumi Cloud"
-            )
         return CeleryExecutor(broker=broker, visibility_timeout=visibility_timeout)
     raise ValueError(f"executor: {executor!r} must be 'local' or 'celery'")
 

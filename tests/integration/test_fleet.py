@@ -124,7 +124,7 @@ def test_local_executor_up_twice_then_a_failing_tenant_then_prune(tmp_path: Path
         assert records(summary)["tenant-02"]["result"] == "succeeded"
         assert records(summary)["tenant-02"]["changes"] == {"delete": 5}
         assert objects(emulator, specs[1].account_sid) == {}
-        status = run_fleet(fleet, env, "status", "--prune", json_path=summary)
+        status = run_fleet(fleet, env, "status", json_path=summary)
         assert status.returncode == 0 and set(records(summary)) == {"tenant-01", "tenant-03"}
 
 

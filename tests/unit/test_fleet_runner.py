@@ -115,5 +115,7 @@ def test_only_and_the_bounds_of_numbers(tmp_path: Path) -> None:
         fleet.up(executor=recorder, only=["nope"])
     with pytest.raises(ValueError, match="parallel: 0 must be between 1 and 256"):
         fleet.up(executor=recorder, parallel=0)
+    with pytest.raises(ValueError, match="prune: goes with preview, up or destroy, not with refresh"):
+        fleet.refresh(executor=recorder, prune=True)
     with pytest.raises(ValueError, match="account_concurrency: 999"):
         fleet.up(executor=recorder, account_concurrency=999)
