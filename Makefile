@@ -4,7 +4,10 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-PULUMI_ROOT_FILE := $(VENV)/.pulumi-root
+# The folder that holds `pulumi` (any name), as scripts/get-pulumi.sh printed it; the targets that run
+# the engine get it as PULUMI_ROOT and first on PATH.
+PULUMI_BIN_FILE := $(VENV)/.pulumi-bin
+WITH_PULUMI = PULUMI_ROOT="$$(cat $(PULUMI_BIN_FILE))" PATH="$$(cat $(PULUMI_BIN_FILE)):$$PATH"
 
 .PHONY: demo fleet-demo test lint typecheck unit bench bench-fleet pulumi redis venv dev clean
 
@@ -21,10 +24,11 @@ $(VENV)/.dev: $(VENV)/.runtime
 venv: $(VENV)/.runtime
 dev: $(VENV)/.dev
 
-# The Pulumi CLI: from PATH, or built once from its Go modules into ~/.cache (see scripts/get-pulumi.sh).
+# The Pulumi CLI and its Python language host: from PATH, or built once from their Go modules into
+# ~/.cache (see scripts/get-pulumi.sh).
 pulumi:
 	@mkdir -p $(VENV)
-	@dir=$$(scripts/get-pulumi.sh) && echo "$$(dirname "$$dir")" > $(PULUMI_ROOT_FILE)
+	@dir=$$(scripts/get-pulumi.sh | tail -n 1) && test -x "$$dir/pulumi" && echo "$$dir" > $(PULUMI_BIN_FILE)
 
 # redis-server (the distribution's package) for the fleet's Celery tests; they start and stop it themselves.
 redis:
@@ -32,10 +36,10 @@ redis:
 
 # 10 ISV tenants with the fleet runner (local executor) against the emulator: up, up again (no changes), prune two.
 fleet-demo: venv pulumi
-	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) scripts/fleet_demo.py
+	$(WITH_PULUMI) $(PY) scripts/fleet_demo.py
 
 demo: venv pulumi
-	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) scripts/demo.py
+	$(WITH_PULUMI) $(PY) scripts/demo.py
 
 lint: dev
 	$(PY) -m ruff check pulumi_twilio_intelligence tests scripts examples bench
@@ -45,7 +49,7 @@ typecheck: dev
 	$(PY) -m mypy
 
 test: dev pulumi redis lint typecheck
-	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) -m pytest
+	$(WITH_PULUMI) $(PY) -m pytest
 
 unit: dev
 	$(PY) -m pytest tests/unit tests/emulator tests/test_ci_skips.py
@@ -54,11 +58,11 @@ unit: dev
 # provider's API requests and wall time per Pulumi operation of the quickstart (real engine).
 bench: venv pulumi
 	$(PY) bench/emulator_throughput.py
-	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) -m bench.provider_requests
+	$(WITH_PULUMI) $(PY) -m bench.provider_requests
 
 # The fleet runner: 50 tenants at --parallel 1, 4, 8, 16 (about half an hour; see bench/fleet.py).
 bench-fleet: venv pulumi
-	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) -m bench.fleet
+	$(WITH_PULUMI) $(PY) -m bench.fleet
 
 clean:
 	rm -rf $(VENV) .demo .fleet-demo .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pulumi_twilio_intelligence.emulator import EmulatorProcess
-from pulumi_twilio_intelligence.testing import find_pulumi_root
-from tests.fleet_setup import directory_programs, emulator_args, fleet_env, tenants, write_fleet
+from pulumi_twilio_intelligence.testing import find_pulumi_bin
+from tests.fleet_setup import emulator_args, fleet_env, tenants, write_fleet
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -83,15 +83,15 @@ def _own_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime of the process itself
 
 
-def run_once(count: int, parallel: int, pulumi_root: Path | None) -> Run:
+def run_once(count: int, parallel: int, pulumi_bin: Path | None) -> Run:
     specs = tenants(count, existing=count)
     with (
         tempfile.TemporaryDirectory() as scratch,
         EmulatorProcess(["--operation-delay", "1", *emulator_args(specs)]) as emulator,
     ):
         root = Path(scratch)
-        fleet = write_fleet(root, specs, directory_program=directory_programs(pulumi_root))
-        env = fleet_env(root, specs, emulator.url, pulumi_root)
+        fleet = write_fleet(root, specs, directory_program=True)
+        env = fleet_env(root, specs, emulator.url, pulumi_bin)
         summary = root / "summary.json"
         command = [sys.executable, "-m", "pulumi_twilio_intelligence.fleet.cli", "up", "--fleet", str(fleet)]
         command += ["--parallel", str(parallel), "--json", str(summary)]
@@ -128,18 +128,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--parallel", default="1,4,8,16")
     parser.add_argument("--growth", default="8:12,25", help="PARALLEL:COUNT,... (the main run adds its count)")
     options = parser.parse_args(argv)
-    pulumi_root = find_pulumi_root()
+    pulumi_bin = find_pulumi_bin()
     cores = os.cpu_count() or 1
     print(
         f"fleet benchmark: {options.tenants} tenants, Operations of 1 s, local executor, {cores} cores, "
-        f"{'directory' if directory_programs(pulumi_root) else 'inline'} program; load average at start "
+        "directory program; load average at start "
         f"{os.getloadavg()[0]:.1f}",
         flush=True,
     )
     runs: list[Run] = []
     single = None
     for parallel in [int(p) for p in options.parallel.split(",")]:
-        run = run_once(options.tenants, parallel, pulumi_root)
+        run = run_once(options.tenants, parallel, pulumi_bin)
         runs.append(run)
         if parallel == 1:
             single = run.seconds / run.tenants
@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     growth_parallel, _, counts = options.growth.partition(":")
     base = next((r for r in runs if r.parallel == int(growth_parallel)), None)
-    growth = [run_once(int(c), int(growth_parallel), pulumi_root) for c in counts.split(",") if c]
+    growth = [run_once(int(c), int(growth_parallel), pulumi_bin) for c in counts.split(",") if c]
     if base is not None:
         growth.append(base)
     print(

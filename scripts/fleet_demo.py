@@ -6,8 +6,8 @@
 3. two tenants leave the fleet file: ``up --prune`` destroys and removes their stacks.
 
 Everything lives under ``--dir`` (default ``.fleet-demo/``, started afresh each time): the fleet file,
-the program (examples/isv), the state backend, the logs and the emulator's state. Set PULUMI_ROOT to a
-directory whose bin/ holds the Pulumi CLI (the Makefile does).
+the program (examples/isv), the state backend, the logs and the emulator's state. Set PULUMI_ROOT to the
+folder holding the Pulumi CLI (the Makefile does).
 
     python scripts/fleet_demo.py [--dir DIR] [--parallel N]
 """
@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pulumi_twilio_intelligence.emulator import EmulatorProcess  # noqa: E402
-from pulumi_twilio_intelligence.testing import find_pulumi_root  # noqa: E402
-from tests.fleet_setup import directory_programs, emulator_args, fleet_env, run_fleet, tenants, write_fleet  # noqa: E402
+from pulumi_twilio_intelligence.testing import find_pulumi_bin  # noqa: E402
+from tests.fleet_setup import emulator_args, fleet_env, run_fleet, tenants, write_fleet  # noqa: E402
 
 TENANTS, EXISTING, PRUNED = 10, 4, 2
 
@@ -54,19 +54,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     root: Path = options.dir.resolve()
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    pulumi_root = find_pulumi_root()
+    pulumi_bin = find_pulumi_bin()
     specs = tenants(TENANTS, EXISTING)
-    directory = directory_programs(pulumi_root)
     with EmulatorProcess(["--state", str(root / "emulator.sqlite"), *emulator_args(specs)]) as emulator:
         print(f"==> emulator at {emulator.url}; fleet in {root}", flush=True)
-        fleet = write_fleet(root, specs, directory_program=directory)
-        env = fleet_env(root, specs, emulator.url, pulumi_root)
+        fleet = write_fleet(root, specs, directory_program=True)
+        env = fleet_env(root, specs, emulator.url, pulumi_bin)
         parallel = ["--parallel", str(options.parallel)]
         first = _step(f"up: {TENANTS} tenants ({TENANTS - EXISTING} subaccounts created)", fleet, env, "up", *parallel)
         second = _step("up again: nothing to change", fleet, env, "up", *parallel)
         if any(r["changes"] for r in second):
             raise SystemExit(f"fleet-demo: the second up changed something: {second}")
-        write_fleet(root, specs[:-PRUNED], directory_program=directory)
+        write_fleet(root, specs[:-PRUNED], directory_program=True)
         third = _step(f"{PRUNED} tenants left the file: up --prune", fleet, env, "up", "--prune", *parallel)
         pruned = [r["tenant"] for r in third if r["changes"].get("delete")]  # type: ignore[union-attr]
         print(

@@ -1,9 +1,9 @@
 """A fleet of ISV tenants against the emulator server, shared by tests/integration/test_fleet.py,
 scripts/fleet_demo.py (``make fleet-demo``) and bench/fleet.py.
 
-The program is examples/isv (``TenantIntelligence``), copied with its own ``Pulumi.yaml`` into the
-fleet's folder as a directory program (when the Python language host is there), else named as an
-inline program (``isv_program:program``, importable through ``PYTHONPATH``).
+The program is examples/isv (``TenantIntelligence``), copied with a ``Pulumi.yaml`` of the fleet's
+project into the fleet's folder as a directory program, or named as an inline program
+(``isv_program:program``, importable through ``PYTHONPATH``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
-from pulumi_twilio_intelligence.testing import engine_env, has_language_host
+from pulumi_twilio_intelligence.testing import engine_env
 
 REPO = Path(__file__).resolve().parents[1]
 ISV_PROGRAM = REPO / "examples" / "isv" / "__main__.py"
@@ -97,13 +97,12 @@ def write_fleet(root: Path, specs: list[TenantSpec], *, directory_program: bool)
     return path
 
 
-def fleet_env(root: Path, specs: list[TenantSpec], emulator_url: str, pulumi_root: Path | None) -> dict[str, str]:
+def fleet_env(root: Path, specs: list[TenantSpec], emulator_url: str, pulumi_bin: Path | None) -> dict[str, str]:
     """The runner's (and workers') environment: an offline engine, every API at the emulator, the
     credentials the fleet file names, and ``root`` on ``PYTHONPATH`` for an inline program."""
-    env = {**os.environ, **engine_env(root / ".engine", emulator_url=emulator_url, pulumi_root=pulumi_root)}
+    env = {**os.environ, **engine_env(root / ".engine", emulator_url=emulator_url, pulumi_bin=pulumi_bin)}
     env.pop("PULUMI_BACKEND_URL", None)  # the fleet's own default backend: .fleet/state beside the file
-    for name in ("TWILIO_API_BASE_URL", "TWILIO_MEMORY_BASE_URL", "TWILIO_KNOWLEDGE_BASE_URL"):
-        env[name] = emulator_url
+    env["TWILIO_API_BASE_URL"] = emulator_url
     env[PARENT_SID_ENV], env[PARENT_TOKEN_ENV] = DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
     for spec in specs:
         if spec.existing:
@@ -120,8 +119,3 @@ def run_fleet(
     if json_path is not None:
         command += ["--json", str(json_path)]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
-
-
-def directory_programs(pulumi_root: Path | None) -> bool:
-    """Whether the fleet can run examples/isv as a directory program here (the language host exists)."""
-    return has_language_host(pulumi_root)

@@ -20,7 +20,6 @@ from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKE
 from tests.fleet_setup import (
     PROJECT,
     TenantSpec,
-    directory_programs,
     emulator_args,
     fleet_env,
     run_fleet,
@@ -68,11 +67,11 @@ def files_containing(root: Path, secret: str) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
 
 
-def test_local_executor_up_twice_then_a_failing_tenant_then_prune(tmp_path: Path, pulumi_root: Path) -> None:
+def test_local_executor_up_twice_then_a_failing_tenant_then_prune(tmp_path: Path, pulumi_bin: Path) -> None:
     specs = tenants(3, existing=2)  # tenant-03 gets a subaccount
     with EmulatorProcess(["--operation-delay", "0.2", *emulator_args(specs)]) as emulator:
-        fleet = write_fleet(tmp_path, specs, directory_program=directory_programs(pulumi_root))
-        env = fleet_env(tmp_path, specs, emulator.url, pulumi_root)
+        fleet = write_fleet(tmp_path, specs, directory_program=True)
+        env = fleet_env(tmp_path, specs, emulator.url, pulumi_bin)
         summary = tmp_path / "summary.json"
 
         first = run_fleet(fleet, env, "up", "--parallel", "3", json_path=summary)
@@ -115,7 +114,7 @@ def test_local_executor_up_twice_then_a_failing_tenant_then_prune(tmp_path: Path
         assert result["tenant-02"]["result"] == result["tenant-03"]["result"] == "succeeded"
 
         # prune: tenant-02 left the file; its stack is destroyed and removed, never without --prune
-        write_fleet(tmp_path, [specs[0], specs[2]], directory_program=directory_programs(pulumi_root))
+        write_fleet(tmp_path, [specs[0], specs[2]], directory_program=True)
         kept = run_fleet(fleet, env, "up", json_path=summary)
         assert kept.returncode == 0 and "tenant-02" not in records(summary)
         assert objects(emulator, specs[1].account_sid) == ONE_SET
@@ -179,13 +178,13 @@ def _tenant_mid_create_on(pid: int, logs: Path) -> str | None:
 
 
 def test_celery_executor_converges_after_a_worker_is_killed_mid_tenant(
-    tmp_path: Path, pulumi_root: Path, redis_url: str
+    tmp_path: Path, pulumi_bin: Path, redis_url: str
 ) -> None:
     specs = tenants(3, existing=1)
     # Operations of 3 s: a worker is killed while it waits for a Conversation Configuration's Operation
     with EmulatorProcess(["--operation-delay", "3", *emulator_args(specs)]) as emulator:
         fleet = write_fleet(tmp_path, specs, directory_program=False)
-        env = fleet_env(tmp_path, specs, emulator.url, pulumi_root)
+        env = fleet_env(tmp_path, specs, emulator.url, pulumi_bin)
         env |= {"TWILIO_FLEET_BROKER_URL": redis_url, "TWILIO_FLEET_VISIBILITY_TIMEOUT": "15"}
         workers = [_worker(name, env, tmp_path / f"{name}.log") for name in ("worker-a", "worker-b")]
         summary = tmp_path / "summary.json"
