@@ -211,33 +211,37 @@ def _changes(summary: Mapping[Any, int] | None) -> dict[str, int]:
     return {kind: count for kind, count in counts.items() if kind != "same" and count}
 
 
-def _set_config(stack: auto.Stack, wanted: Mapping[str, auto.ConfigValue]) -> None:
-    """Set the keys of ``wanted`` whose value differs (secrets compared in plain text, never printed)."""
-    current = stack.get_all_config()
+def _set_config(
+    stack: auto.Stack, current: Mapping[str, auto.ConfigValue], wanted: Mapping[str, auto.ConfigValue]
+) -> None:
+    """Set the keys of ``wanted`` whose value differs from ``current`` (secrets compared in plain
+    text, never printed); one ``pulumi config set-all`` at most."""
     changed = {k: v for k, v in wanted.items() if k not in current or current[k].value != v.value}
     if changed:
         stack.set_all_config(changed)
 
 
-def _credentials(ctx: FleetContext, tenant: Tenant, stack: auto.Stack, *, create: bool) -> str | None:
-    """Put the tenant's credentials into its stack config (secrets encrypted). Returns a note, or
-    ``None``; with ``create`` false a missing subaccount is not created (``preview``)."""
+def _credentials(
+    ctx: FleetContext, tenant: Tenant, stack: auto.Stack, current: Mapping[str, auto.ConfigValue], *, create: bool
+) -> tuple[dict[str, auto.ConfigValue], str | None]:
+    """The tenant's credentials for its stack config (secrets encrypted), and a note. A subaccount and
+    its key are created and recorded here at once (with ``create`` false, for ``preview``, nothing is
+    created); an existing account's token is returned for the caller's one config write."""
     if tenant.account_sid:
         token = ctx.secret(tenant.auth_token_env, tenant.credentials_file, f"tenants[{tenant.name}]")
-        _set_config(
-            stack, {ACCOUNT_SID: auto.ConfigValue(tenant.account_sid), AUTH_TOKEN: auto.ConfigValue(token, secret=True)}
-        )
-        return None
-    current = stack.get_all_config()
+        return {
+            ACCOUNT_SID: auto.ConfigValue(tenant.account_sid),
+            AUTH_TOKEN: auto.ConfigValue(token, secret=True),
+        }, None
     if all(key in current for key in (SUBACCOUNT_KEY, API_KEY, API_SECRET)):
-        return None
+        return {}, None
     parent_sid, parent_token = ctx.parent_credentials()
     subaccounts = Subaccounts(parent_sid, parent_token)
     name = friendly_name(ctx.fleet.project, tenant.name)
     try:
         if not create:
             found = subaccounts.find(name)
-            return "the subaccount exists, its API key is made at up" if found else "a subaccount is created at up"
+            return {}, "the subaccount exists, its API key is made at up" if found else "a subaccount is created at up"
         note = None
         sid = current[SUBACCOUNT_KEY].value if SUBACCOUNT_KEY in current else None
         if sid is None:
@@ -249,7 +253,7 @@ def _credentials(ctx: FleetContext, tenant: Tenant, stack: auto.Stack, *, create
         stack.set_all_config(
             {API_KEY: auto.ConfigValue(key.api_key), API_SECRET: auto.ConfigValue(key.api_secret, secret=True)}
         )
-        return note
+        return {}, note
     finally:
         subaccounts.close()
 
@@ -380,8 +384,10 @@ def _run_locked(
     tenant = ctx.tenant(name)
     stack = ctx.stack(name, create=True)
     assert stack is not None
-    _set_config(stack, {k: auto.ConfigValue(v) for k, v in ctx.fleet.tenant_config(tenant).items()})
-    note = _credentials(ctx, tenant, stack, create=operation != "preview")
+    current = stack.get_all_config()
+    wanted = {k: auto.ConfigValue(v) for k, v in ctx.fleet.tenant_config(tenant).items()}
+    credentials, note = _credentials(ctx, tenant, stack, current, create=operation != "preview")
+    _set_config(stack, current, {**wanted, **credentials})
     if operation == "preview" and note is not None:
         changes["create-subaccount"] = 1
         return note
