@@ -14,13 +14,14 @@ from starlette.routing import BaseRoute
 from starlette.routing import Route as StarletteRoute
 
 from .admin import admin_routes
+from .api.urls import SERVICE as API
 from .conversations.urls import SERVICE as CONVERSATIONS
 from .core import Emulator
 from .errors import EmulatorError
 from .intelligence.urls import SERVICE as INTELLIGENCE
 from .routing import Call, Reply, Route, Service
 
-SERVICES = (INTELLIGENCE, CONVERSATIONS)
+SERVICES = (INTELLIGENCE, CONVERSATIONS, API)
 #: Methods every API route answers (405 with ``Allow`` for those it does not have, counted like the rest).
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 log = logging.getLogger("pulumi_twilio_intelligence.emulator")

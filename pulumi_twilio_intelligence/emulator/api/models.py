@@ -2,7 +2,7 @@
 
 Every subaccount is an emulator account of its own: its Account SID and auth token, and every API key
 made for it, authenticate on every API the emulator serves, and see only that account's objects.
-Subaccounts and keys are stored with the rest of the state (a ``--state`` file keeps them; the
+Subaccounts and keys (:mod:`.records`) are stored with the rest of the state (a ``--state`` file keeps them; the
 credentials are accepted again when the emulator starts on that file).
 """
 
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..backend import AccountBackend
 from ..errors import EmulatorError, bad_request, not_found
-from ..state import Record
+from .records import ApiKey, Subaccount
 
 if TYPE_CHECKING:
     from ..core import Emulator
@@ -27,27 +27,6 @@ ACCOUNTS_PATH = "/2010-04-01/Accounts"
 MAX_FRIENDLY_NAME = 64
 #: Accounts and keys: PageSize 1-1000 (default 50), as Twilio's 2010 lists.
 MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE = 1000, 50
-
-
-class Subaccount(Record):
-    """A subaccount, kept in its owner's (the parent's) state."""
-
-    sid: str
-    friendly_name: str
-    auth_token: str
-    status: str = "active"
-    date_created: float
-    date_updated: float
-
-
-class ApiKey(Record):
-    """An API key, kept in the state of the account it acts for."""
-
-    sid: str
-    friendly_name: str
-    secret: str
-    date_created: float
-    date_updated: float
 
 
 def _rfc2822(epoch: float) -> str:

@@ -1,6 +1,12 @@
-"""Run Pulumi programs against the emulator with the real Pulumi engine (Automation API).
+"""Test helpers: the emulator in-process, and Pulumi programs run against it with the real engine.
 
-For your own stacks' tests, and for this project's demo and integration tests::
+**In-process** (no socket, no process): ``with mock_twilio() as twilio: ...`` routes every
+``TwilioClient`` of this process (the provider's too) to a fresh :class:`InProcessEmulator`; the
+pytest plugin (:mod:`.pytest_plugin`, registered by the package) gives it as the ``twilio_emulator``
+fixture.
+
+**With the Pulumi engine** (Automation API), for your own stacks' tests, and for this project's demo
+and integration tests::
 
     with EmulatorProcess() as emulator:
         stack = local_stack("dev", project_name="my-app", program=my_program,
@@ -27,8 +33,19 @@ from typing import Any
 from pulumi import automation as auto
 from semver import VersionInfo
 
-from .config import BASE_URL_SETTINGS, SOURCES
-from .emulator.accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
+from ..config import BASE_URL_SETTINGS, SOURCES
+from ..emulator.accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
+from .inprocess import InProcessEmulator, mock_twilio
+
+__all__ = [
+    "BASE_URL_KEYS",
+    "InProcessEmulator",
+    "engine_env",
+    "find_pulumi_bin",
+    "load_program",
+    "local_stack",
+    "mock_twilio",
+]
 
 #: The stack config keys of the base URLs (Intelligence, Conversations, Memory, Knowledge).
 BASE_URL_KEYS = tuple(SOURCES[name][0] for name in BASE_URL_SETTINGS)
