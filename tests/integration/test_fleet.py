@@ -33,6 +33,11 @@ pytestmark = pytest.mark.integration
 ONE_SET = {"operator": 1, "intelligence_configuration": 1, "conversation_configuration": 1}
 
 
+def expected(spec: TenantSpec) -> dict[str, int]:
+    """A tenant's account after up: its set, and in a created subaccount the runner's one API key."""
+    return ONE_SET if spec.existing else {**ONE_SET, "api_key": 1}
+
+
 def subaccounts(emulator: EmulatorProcess, tenant: str) -> list[dict[str, object]]:
     """The parent's subaccounts named for ``tenant`` (the 2010 API, as the runner finds them)."""
     response = httpx.get(
@@ -67,7 +72,7 @@ def files_containing(root: Path, secret: str) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
 
 
-def test_local_executor_up_twice_then_a_failing_tenant_then_prune(tmp_path: Path, pulumi_bin: Path) -> None:
+def test_local_executor_up_then_again_with_a_failing_tenant_then_prune(tmp_path: Path, pulumi_bin: Path) -> None:
     specs = tenants(3, existing=2)  # tenant-03 gets a subaccount
     with EmulatorProcess(["--operation-delay", "0.2", *emulator_args(specs)]) as emulator:
         fleet = write_fleet(tmp_path, specs, directory_program=True)
@@ -81,7 +86,7 @@ def test_local_executor_up_twice_then_a_failing_tenant_then_prune(tmp_path: Path
         )
         assert all(r["changes"] == {"create": 5} for r in records(summary).values()), records(summary)
         for spec in specs:
-            assert objects(emulator, account_of(emulator, spec)) == ONE_SET, spec
+            assert objects(emulator, account_of(emulator, spec)) == expected(spec), spec
         assert "up: 3 succeeded, 0 failed" in first.stdout
         assert (tmp_path / ".fleet" / "logs" / "tenant-03.log").read_text().count("tenant-conversations") > 0
 
@@ -99,32 +104,29 @@ def test_local_executor_up_twice_then_a_failing_tenant_then_prune(tmp_path: Path
         assert files_containing(tmp_path, secret) == []
         assert secret not in first.stdout + first.stderr
 
-        second = run_fleet(fleet, env, "up", "--parallel", "3", json_path=summary)
-        assert second.returncode == 0, second.stdout + second.stderr
-        assert all(r["changes"] == {} for r in records(summary).values()), records(summary)
-        assert len(subaccounts(emulator, "tenant-03")) == 1  # a second up creates no second subaccount
-
-        # one tenant's failure never stops the others; the exit status says so
+        # again, tenant-01's token variable gone: it fails alone (exit status 1), the others change nothing
         broken = {k: v for k, v in env.items() if k != specs[0].token_env}
-        third = run_fleet(fleet, broken, "up", json_path=summary)
-        assert third.returncode == 1
+        second = run_fleet(fleet, broken, "up", "--parallel", "3", json_path=summary)
+        assert second.returncode == 1, second.stdout + second.stderr
         result = records(summary)
         assert result["tenant-01"]["result"] == "failed"
         assert "TENANT_01_TOKEN is not set" in str(result["tenant-01"]["error"])
+        assert [result[t]["changes"] for t in ("tenant-02", "tenant-03")] == [{}, {}], result
         assert result["tenant-02"]["result"] == result["tenant-03"]["result"] == "succeeded"
+        assert len(subaccounts(emulator, "tenant-03")) == 1  # a second up creates no second subaccount
+        assert objects(emulator, account_of(emulator, specs[2])) == expected(specs[2])  # nor a second key
 
-        # prune: tenant-02 left the file; its stack is destroyed and removed, never without --prune
+        # tenant-02 left the file: `up --prune` destroys and removes its stack (`--only` limits the up)
         write_fleet(tmp_path, [specs[0], specs[2]], directory_program=True)
-        kept = run_fleet(fleet, env, "up", json_path=summary)
-        assert kept.returncode == 0 and "tenant-02" not in records(summary)
-        assert objects(emulator, specs[1].account_sid) == ONE_SET
-        pruned = run_fleet(fleet, env, "up", "--prune", json_path=summary)
+        pruned = run_fleet(fleet, env, "up", "--prune", "--only", "tenant-01", json_path=summary)
         assert pruned.returncode == 0, pruned.stdout + pruned.stderr
+        assert records(summary)["tenant-01"]["changes"] == {}
         assert records(summary)["tenant-02"]["result"] == "succeeded"
         assert records(summary)["tenant-02"]["changes"] == {"delete": 5}
         assert objects(emulator, specs[1].account_sid) == {}
         status = run_fleet(fleet, env, "status", json_path=summary)
         assert status.returncode == 0 and set(records(summary)) == {"tenant-01", "tenant-03"}
+        assert all(r["result"] == "succeeded" for r in records(summary).values())
 
 
 def _free_port() -> int:
@@ -218,4 +220,4 @@ def test_celery_executor_converges_after_a_worker_is_killed_mid_tenant(
         assert f"(pid {workers[1].pid})" in killed_log
         assert "pending operation(s) from an interrupted run" in killed_log
         for spec in specs:  # no duplicate Twilio object, no second subaccount
-            assert objects(emulator, account_of(emulator, spec)) == ONE_SET, spec
+            assert objects(emulator, account_of(emulator, spec)) == expected(spec), spec
