@@ -7,10 +7,11 @@ An ISV runs one stack per tenant (each in the tenant's own Twilio subaccount); s
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import pulumi
 
-from ..resources import ConversationConfiguration, IntelligenceConfiguration, Operator, get_operator
+from ..resources import ConversationConfiguration, IntelligenceConfiguration, Operator, RuleArgsDict, get_operator
 
 #: The Pulumi type token of the component (part of every child's URN: never change it).
 TYPE_TOKEN = "twilio-intelligence:index:TenantIntelligence"
@@ -89,20 +90,15 @@ class TenantIntelligence(pulumi.ComponentResource):
             parameters={"product": {"type": "STRING", "default": tenant, "description": "Product name."}},
             opts=child,
         )
+        # Twilio always returns the version of an operator it made (None only before the create)
+        version = cast("pulumi.Output[int]", self.escalation.version)
+        rule: RuleArgsDict = {
+            "operators": [{"id": self.escalation.id, "version": version}, {"id": summary.id}],
+            "triggers": [{"on": "CONVERSATION_END"}],
+            "actions": [{"type": "WEBHOOK", "method": "POST", "url": webhook_url}],
+        }
         self.intelligence = IntelligenceConfiguration(
-            f"{name}-intelligence",
-            display_name=f"{tenant} post-conversation",
-            rules=[
-                {
-                    "operators": [
-                        {"id": self.escalation.id, "version": self.escalation.version},
-                        {"id": summary.id},
-                    ],
-                    "triggers": [{"on": "CONVERSATION_END"}],
-                    "actions": [{"type": "WEBHOOK", "method": "POST", "url": webhook_url}],
-                }
-            ],
-            opts=child,
+            f"{name}-intelligence", display_name=f"{tenant} post-conversation", rules=[rule], opts=child
         )
         self.conversations = ConversationConfiguration(
             f"{name}-conversations",
@@ -119,7 +115,7 @@ class TenantIntelligence(pulumi.ComponentResource):
             opts=child,
         )
         self.operator_id = self.escalation.id
-        self.operator_version = self.escalation.version
+        self.operator_version = version
         self.intelligence_configuration_id = self.intelligence.id
         self.conversation_configuration_id = self.conversations.id
         self.memory_store_id = pulumi.Output.from_input(store)
