@@ -15,6 +15,7 @@ from ._operations import AcceptedOperation, wait_for_operation
 from ._pagination import iter_items
 from ._responses import parse_response, response_json
 from ._retry import parse_retry_after
+from ._retry import wait_time as retry_wait
 from ._time import http_date, iso, iso_time
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "parse_response",
     "parse_retry_after",
     "response_json",
+    "retry_wait",
     "scrub",
     "use_transport",
     "wait_for_operation",

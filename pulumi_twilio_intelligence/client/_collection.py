@@ -81,8 +81,10 @@ class Collection:
         """``POST {path}``; for an asynchronous collection, wait for the Operation, then fetch the object.
 
         Raises:
-            OperationFailedError, OperationTimeoutError: the Operation FAILED, or outlived
-                ``settings.operation_timeout``.
+            OperationFailedError, OperationTimeoutError: the Operation FAILED (or was CANCELLED), or
+                outlived ``settings.operation_timeout``.
+            OperationAbandonedError: the Operation is unfinished and ``settings.abandon_operations``
+                names it.
             ObjectGoneError: the Operation COMPLETED but its object is gone: Twilio replayed an
                 earlier create (same Idempotency-Key within 24 hours) whose object was deleted since.
             UnexpectedResponseError: no ``related.configurationId`` in the 202 nor in the Operation.
@@ -152,7 +154,10 @@ class Collection:
         return AcceptedOperation.from_response(response, now=time.time())
 
     def _wait(self, accepted: AcceptedOperation) -> Operation:
-        return wait_for_operation(self.client, accepted, timeout=self.client.settings.operation_timeout)
+        settings = self.client.settings
+        return wait_for_operation(
+            self.client, accepted, timeout=settings.operation_timeout, abandon=settings.abandon_operations
+        )
 
 
 def _object(response: httpx.Response) -> dict[str, Any]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 import httpx
 
-from ..errors import OperationFailedError, OperationTimeoutError, UnexpectedResponseError
+from ..errors import OperationAbandonedError, OperationFailedError, OperationTimeoutError, UnexpectedResponseError
 from ..models import Operation
 from ._errors import scrub_json
 from ._http import TwilioClient
@@ -19,9 +19,15 @@ from ._time import iso_time, server_date
 #: First poll interval without Retry-After, and the ceiling of the backoff (seconds).
 MIN_POLL_INTERVAL = 0.25
 MAX_POLL_INTERVAL = 10.0
-#: An Operation created this many seconds or more before Twilio accepted our request is an earlier
-#: one: Twilio replayed its answer to an Idempotency-Key it had already seen.
-REPLAY_AGE = 60.0
+#: The status of an Operation that succeeded, and those of Operations that ended without applying
+#: their change (``CANCELLED`` is on Twilio's docs page, not in the document's enum). Any other status
+#: (``PENDING``, ``RUNNING``, one Twilio adds later) means "not finished yet".
+COMPLETED = "COMPLETED"
+UNSUCCESSFUL = ("FAILED", "CANCELLED")
+#: An Operation created more than this many seconds before our request was sent (by Twilio's clock:
+#: the ``Date`` of the 202 minus the time the request took) is an earlier one: Twilio replayed its
+#: answer to an Idempotency-Key it had already seen. The margin covers ``Date``'s whole seconds.
+REPLAY_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class AcceptedOperation:
         accepted_at: Twilio's time when it answered (its ``Date`` header; the local clock if absent),
             in seconds since the epoch.
         method, path: the write that was accepted.
+        elapsed: seconds between sending the request and its answer (local clock).
     """
 
     operation_id: str
@@ -46,6 +53,7 @@ class AcceptedOperation:
     accepted_at: float
     method: str = ""
     path: str = ""
+    elapsed: float = 0.0
 
     @classmethod
     def from_response(cls, response: httpx.Response, *, now: float) -> AcceptedOperation:
@@ -65,6 +73,10 @@ class AcceptedOperation:
         operation_id = response.headers.get("Operation-Id") or status_url.rstrip("/").rsplit("/", 1)[-1]
         related = body.get("related")
         date = server_date(response)
+        try:
+            elapsed = response.elapsed.total_seconds()
+        except RuntimeError:  # a response not read yet has no elapsed time
+            elapsed = 0.0
         return cls(
             operation_id=operation_id,
             status_url=status_url,
@@ -73,12 +85,14 @@ class AcceptedOperation:
             accepted_at=date if date is not None else now,
             method=method,
             path=path,
+            elapsed=elapsed,
         )
 
     def is_replay(self, operation: Operation) -> bool:
-        """Whether ``operation`` (the one polled) was created before this request: a replayed answer."""
+        """Whether ``operation`` (the one polled) was created before this request was sent: Twilio
+        replayed an earlier write's answer to the same Idempotency-Key."""
         created = iso_time(operation.created_at)
-        return created is not None and created <= self.accepted_at - REPLAY_AGE
+        return created is not None and created < self.accepted_at - self.elapsed - REPLAY_MARGIN
 
 
 def wait_for_operation(
@@ -88,18 +102,21 @@ def wait_for_operation(
     timeout: float,
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] | None = None,
+    abandon: Container[str] = (),
 ) -> Operation:
     """Poll ``accepted.status_url`` until the Operation is COMPLETED, and return it.
 
     Between polls it waits (``client.sleep``, unless ``sleep`` is given) for ``Retry-After`` when the
     server sends one, otherwise an interval that starts at 0.25 s and doubles with jitter up to 10 s;
     never past the deadline (``timeout`` seconds on ``client.clock``, unless ``clock`` is given). A
-    status other than COMPLETED and FAILED (``PENDING``, or ``RUNNING`` which the API description
-    mentions) means "not yet".
+    status other than COMPLETED, FAILED and CANCELLED (``PENDING``, or ``RUNNING`` which the API
+    description mentions) means "not yet". An unfinished Operation whose id is in ``abandon`` is
+    given up on at the first poll.
 
     Raises:
-        OperationFailedError: the Operation ended FAILED (the RFC 9457 problem, the write's method and
-            path, and whether it was a replayed earlier Operation).
+        OperationFailedError: the Operation ended FAILED or CANCELLED (the RFC 9457 problem, the
+            write's method and path, and whether it was a replayed earlier Operation).
+        OperationAbandonedError: not finished, and named in ``abandon``.
         OperationTimeoutError: not finished after ``timeout`` seconds.
         TwilioApiError, TwilioConnectionError: polling itself failed (after the REST layer's retries).
         UnexpectedResponseError: an answer that is not an Operation.
@@ -109,29 +126,36 @@ def wait_for_operation(
     deadline = now() + timeout
     interval = MIN_POLL_INTERVAL
     delay = accepted.retry_after if accepted.retry_after is not None else 0.0
+    status = "PENDING"
+    if accepted.operation_id in abandon:
+        delay = 0.0  # read its status at once: a finished Operation is used, an unfinished one given up on
     while True:
         remaining = deadline - now()
         if delay > 0:
             if remaining <= 0:
-                raise OperationTimeoutError(accepted.operation_id, timeout)
+                raise OperationTimeoutError(accepted.operation_id, timeout, status=status)
             wait(min(delay, remaining))
         response = client.request("GET", accepted.status_url)
         method, path = request_line(response)
         operation = parse_response(Operation, response_json(response), method=method, path=path)
-        if operation.status == "COMPLETED":
+        status = operation.status
+        if status == COMPLETED:
             return operation
-        if operation.status == "FAILED":
+        if status in UNSUCCESSFUL:
             problem = scrub_json(operation.error.to_wire(), client.settings.secrets()) if operation.error else None
             raise OperationFailedError(
                 operation.operation_id,
                 problem,
                 created_at=operation.created_at,
                 replayed=accepted.is_replay(operation),
+                state=status,
                 method=accepted.method,
                 path=accepted.path,
             )
+        if operation.operation_id in abandon or accepted.operation_id in abandon:
+            raise OperationAbandonedError(operation.operation_id, status)
         if now() >= deadline:
-            raise OperationTimeoutError(accepted.operation_id, timeout)
+            raise OperationTimeoutError(accepted.operation_id, timeout, status=status)
         retry_after = parse_retry_after(response.headers.get("Retry-After"), now=server_date(response))
         if retry_after is not None:
             delay = max(retry_after, MIN_POLL_INTERVAL)

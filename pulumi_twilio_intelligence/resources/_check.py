@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from ..client import Collection, Endpoint
 from ..errors import TwilioError
 from ..models import field_errors, unknown_keys
-from ._spec import EXISTING_ID, ResourceSpec
+from ._spec import ALLOW_DUPLICATE, EXISTING_ID, ResourceSpec
 
 if TYPE_CHECKING:
     from ..client import TwilioClient
@@ -119,6 +119,9 @@ def validate_inputs(
     known_existing = existing is not None and not contains_unknowns(existing)
     if known_existing and spec.id_pattern and not (isinstance(existing, str) and re.match(spec.id_pattern, existing)):
         failures.append(CheckFailure(EXISTING_ID, f"must be an id of an existing {spec.title} ({spec.id_pattern})"))
+    allow = inputs.get(ALLOW_DUPLICATE)
+    if allow is not None and not contains_unknowns(allow) and not isinstance(allow, bool):
+        failures.append(CheckFailure(ALLOW_DUPLICATE, f"must be true or false, got {allow!r}"))
     ctx = CheckContext(fields, client)
     for rule in spec.checks:
         failures.extend(rule(ctx))

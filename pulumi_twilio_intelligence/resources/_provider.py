@@ -25,12 +25,22 @@ from pulumi.dynamic import (
 
 from ..client import Collection, TwilioClient, WriteResult, parse_response
 from ..config import Settings
-from ..errors import ConfigurationError, ObjectGoneError, OperationFailedError, TwilioApiError, TwilioError
+from ..errors import (
+    ConfigurationError,
+    DuplicateNameError,
+    ObjectGoneError,
+    OperationAbandonedError,
+    OperationFailedError,
+    OperationTimeoutError,
+    TwilioApiError,
+    TwilioError,
+)
 from ..models import Operation
 from ._check import validate_inputs, warn
 from ._idempotency import MAX_KEYS, idempotency_key
-from ._recovery import may_have_acted, recover_create
-from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, ResourceSpec
+from ._listing import Listing
+from ._recovery import advise, created_meanwhile, identical, lost_create, retry_verified, same_name, who
+from ._spec import ALLOW_DUPLICATE, EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, ResourceSpec
 
 T = TypeVar("T")
 
@@ -106,6 +116,11 @@ class TwilioProvider(ResourceProvider):
     def _collection(self) -> Collection:
         return Collection(self._client(), self.SPEC.endpoint)
 
+    def _listing(self) -> Listing:
+        """This provider process's listing of the collection (:mod:`._listing`)."""
+        listing: Listing = self.__dict__.setdefault("_objects", Listing())
+        return listing
+
     # -- check and diff -----------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -133,7 +148,15 @@ class TwilioProvider(ResourceProvider):
         always empty.
         """
         changed = self.SPEC.changed_fields(from_engine(olds), from_engine(news))
-        return DiffResult(changes=bool(changed), replaces=[], stables=[], delete_before_replace=False)
+        result = DiffResult(changes=bool(changed), replaces=[], stables=[], delete_before_replace=False)
+        self._note_replacement(_id, news, result)
+        return result
+
+    def _note_replacement(self, id_: str, news: dict[str, Any], result: DiffResult) -> None:
+        """Remember which object a replacement replaces: its create may reuse that display name."""
+        identity = news.get(RESOURCE_IDENTITY)
+        if result.replaces and identity:
+            self._listing().replacing[identity] = id_
 
     # -- create, read, update, delete ---------------------------------------------------------
 
@@ -158,17 +181,83 @@ class TwilioProvider(ResourceProvider):
         if existing:
             return self._adopt(existing, props)
         body = spec.create_model.from_python(self._inputs(props)).to_wire()
-        collection = self._collection()
-        sent = collection.client.clock()
-        try:
-            result = self._write(
-                props, "POST", spec.endpoint.path, body, None, lambda key: collection.create(body, idempotency_key=key)
+        collection, listing, identity = self._collection(), self._listing(), who(spec, props)
+        looks = spec.display_name_wire is not None and not props.get(ALLOW_DUPLICATE)
+        objects = listing.items(collection) if looks or not spec.endpoint.asynchronous else []
+        matches = same_name(spec, objects, props, replaced=listing.replacing.get(identity))
+        found = lost_create(spec, matches, props, listing.own)
+        if found is not None:
+            listing.record(found, own=True)
+            return CreateResult(found["id"], self._outputs(found, props))
+        name = str(props.get(spec.display_name or "")) if looks else None
+        holder = listing.reserve(name, identity) if name is not None else None
+        if holder is not None:
+            raise DuplicateNameError(
+                f"{identity}: {holder} is creating a {spec.title} named {name!r} in this deployment too; give one "
+                f"of them another display_name, or set {ALLOW_DUPLICATE}=True on this one",
+                [],
             )
-        except TwilioError as exc:
-            if spec.endpoint.asynchronous or not may_have_acted(exc):
-                raise
-            result = WriteResult(recover_create(spec, collection, props, sent, exc))
+        try:
+            result = self._create(props, body, collection, listing, {o["id"] for o in objects})
+        finally:
+            if name is not None:
+                listing.release(name, identity)
+        listing.record(result.resource, own=True)
         return CreateResult(result.resource["id"], self._outputs(result.resource, props, result.operation))
+
+    def _create(
+        self, props: dict[str, Any], body: dict[str, Any], collection: Collection, listing: Listing, before: set[str]
+    ) -> WriteResult:
+        """``POST`` the create: asynchronously under Idempotency-Keys, else verified and retried
+        (:func:`retry_verified`: a create whose answer was lost is looked for among the objects that
+        were not in the listing ``before`` (ids))."""
+        spec = self.SPEC
+        if spec.endpoint.asynchronous:
+
+            def settled() -> WriteResult | None:
+                fresh = created_meanwhile(spec, listing.relist(collection), before, props, listing.own)
+                return WriteResult(fresh[0]) if len(fresh) == 1 else None
+
+            return self._write(
+                props,
+                "POST",
+                spec.endpoint.path,
+                body,
+                None,
+                lambda key: collection.create(body, idempotency_key=key),
+                settled,
+            )
+
+        def verify(failure: TwilioError) -> WriteResult | None:
+            try:
+                fresh = created_meanwhile(spec, listing.relist(collection), before, props, listing.own)
+            except TwilioError as exc:
+                raise advise(
+                    failure,
+                    f"The {spec.title} may have been created all the same, and looking for it failed ({exc}): run "
+                    "`pulumi up` again (it looks again, and adopts the object if Twilio made it)",
+                ) from None
+            if len(fresh) == 1:
+                warn(f"{who(spec, props)}: {failure}; Twilio had created it all the same: adopted {fresh[0]['id']}")
+                return WriteResult(fresh[0])
+            if fresh:
+                ids = ", ".join(str(o.get("id")) for o in fresh)
+                raise advise(
+                    failure,
+                    f"The create may have succeeded: {len(fresh)} new {spec.title}s have these inputs ({ids}). Adopt "
+                    f'the one this resource made with {EXISTING_ID}="<id>" (and delete the others), then run '
+                    "`pulumi up`",
+                ) from None
+            return None
+
+        def give_up(failure: TwilioError, attempts: int) -> TwilioError:
+            return advise(
+                failure,
+                f"Twilio created no {spec.title} with these inputs in {attempts} attempts (each verified by listing "
+                f"the {spec.title}s): run `pulumi up` again later",
+            )
+
+        return retry_verified(collection.client, lambda: collection.create(body), verify, give_up)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Fetch the object (``GET {collection}/{id}``) for ``pulumi refresh`` and ``Resource.get``.
@@ -206,6 +295,7 @@ class TwilioProvider(ResourceProvider):
         """
         olds, news = from_engine(olds), from_engine(news)
         result = self._update(id_, olds, news)
+        self._listing().record(result.resource)
         return UpdateResult(self._outputs(result.resource, news, result.operation))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -218,17 +308,25 @@ class TwilioProvider(ResourceProvider):
         """
         spec = self.SPEC
         collection = self._collection()
+
+        def send(key: str | None) -> bool:
+            collection.delete(id_, idempotency_key=key)
+            return True
+
+        def settled() -> bool | None:
+            try:
+                collection.fetch(id_)
+            except TwilioApiError as exc:
+                if exc.not_found:
+                    return True
+                raise
+            return None
+
         try:
-            self._write(
-                props,
-                "DELETE",
-                f"{spec.endpoint.path}/{id_}",
-                None,
-                None,
-                lambda key: collection.delete(id_, idempotency_key=key),
-            )
+            self._write(props, "DELETE", f"{spec.endpoint.path}/{id_}", None, None, send, settled)
         except TwilioApiError as exc:
             if exc.not_found:
+                self._listing().forget(id_)
                 return
             if exc.status == 409:
                 raise exc.with_hint(
@@ -236,6 +334,7 @@ class TwilioProvider(ResourceProvider):
                     "(Pulumi deletes dependents first when they are in the same stack)"
                 ) from None
             raise
+        self._listing().forget(id_)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -272,14 +371,26 @@ class TwilioProvider(ResourceProvider):
             body = desired
             if spec.update_body is not None:
                 body = spec.update_body(desired, current if current is not None else collection.fetch(id_))
-            return self._write(
-                news,
-                "PUT",
-                f"{spec.endpoint.path}/{id_}",
-                body,
-                olds.get("version"),
-                lambda key: collection.update(id_, body, if_match=if_match, idempotency_key=key),
-            )
+
+            def settled() -> WriteResult | None:
+                remote = collection.fetch(id_)
+                return WriteResult(remote) if identical(spec, remote, news) else None
+
+            def send(key: str | None) -> WriteResult:
+                return collection.update(id_, body, if_match=if_match, idempotency_key=key)
+
+            if not spec.endpoint.asynchronous:
+                return retry_verified(
+                    collection.client,
+                    lambda: send(None),
+                    lambda _failure: settled(),
+                    lambda failure, attempts: advise(
+                        failure,
+                        f"Twilio did not apply the update in {attempts} attempts (each verified by fetching the "
+                        f"{spec.title}): run `pulumi up` again later",
+                    ),
+                )
+            return self._write(news, "PUT", f"{spec.endpoint.path}/{id_}", body, olds.get("version"), send, settled)
         except TwilioApiError as exc:
             if exc.status == 412:
                 raise exc.with_hint(
@@ -301,28 +412,68 @@ class TwilioProvider(ResourceProvider):
         body: Any,
         version: Any,
         send: Callable[[str | None], T],
+        settled: Callable[[], T | None],
     ) -> T:
-        """Send one write; an asynchronous one carries a deterministic Idempotency-Key.
+        """Send one write; an asynchronous one under a deterministic Idempotency-Key, waiting for its
+        Operation.
 
-        When that key replays an earlier write that cannot serve (a FAILED Operation, or a create
-        whose object has been deleted since), the write is sent again under the next key of its
-        sequence, at most :data:`MAX_KEYS` keys in all.
+        The same write in a later run sends the same key, so Twilio answers with the same Operation:
+        one still PENDING or RUNNING is resumed, never started twice. When the key replays an earlier
+        write that cannot serve (a FAILED or CANCELLED Operation, or a create whose object has been
+        deleted since), the write is sent again at once under the next key of its sequence (a fresh
+        attempt), at most :data:`MAX_KEYS` keys in all. An unfinished Operation that
+        ``twilio:abandonOperations`` names is given up on: ``settled()`` reads the object, and unless
+        it is already as desired (its answer is then the result), the write goes on under the next key.
 
         Raises:
-            TwilioError: every key replayed an unusable write (the message says what to do), or
-                what ``send`` raises.
+            OperationFailedError: this write's own Operation ended FAILED or CANCELLED (the message
+                has Twilio's problem details and what to do).
+            OperationTimeoutError: still unfinished after ``twilio:operationTimeout`` (the message
+                says how to resume it or give up on it).
+            TwilioError: every key replayed an unusable write, or what ``send`` raises.
         """
-        if not self.SPEC.endpoint.asynchronous:
+        spec = self.SPEC
+        if not spec.endpoint.asynchronous:
             return send(None)
         identity = props.get(RESOURCE_IDENTITY)
+        rerun = _rerun(method)
         for attempt in range(MAX_KEYS):
             try:
                 return send(idempotency_key(identity, method, target, body, version, attempt))
             except OperationFailedError as exc:
                 if not exc.replayed:
-                    raise
+                    raise exc.with_hint(
+                        f"Twilio did not apply this {method}. If the problem is about the inputs, correct them; "
+                        f"then run {rerun} again: it makes a fresh attempt (a new Idempotency-Key)"
+                    ) from None
             except ObjectGoneError:
                 pass  # a replayed create whose object was deleted since: the next key creates anew
+            except OperationAbandonedError as exc:
+                done = settled()
+                name = identity or spec.type_name
+                if done is not None:
+                    warn(
+                        f"{name}: gave up on Operation {exc.operation_id} (twilio:abandonOperations); the {spec.title} "
+                        "is already as desired"
+                    )
+                    return done
+                warn(
+                    f"{name}: gave up on Operation {exc.operation_id} ({exc.status or 'unfinished'}, named by "
+                    f"twilio:abandonOperations); the {spec.title} is not as desired: sending the {method} again under "
+                    "a new Idempotency-Key"
+                )
+            except OperationTimeoutError as exc:
+                raise OperationTimeoutError(
+                    exc.operation_id,
+                    exc.timeout,
+                    status=exc.status,
+                    advice=f"{method} {target} resumes waiting for it on the next {rerun} (the same Idempotency-Key). "
+                    f"To give up on it instead, run `TWILIO_ABANDON_OPERATIONS={exc.operation_id} {rerun[1:-1]}` "
+                    f"(or `pulumi config set twilio:abandonOperations {exc.operation_id}`): the provider then reads "
+                    f"the {spec.title} and, unless it is already as desired, sends the {method} again under a new "
+                    "Idempotency-Key (should the abandoned Operation still complete later, its change is applied "
+                    "too). Or raise twilio:operationTimeout (TWILIO_OPERATION_TIMEOUT)",
+                ) from None
         raise TwilioError(
             f"{method} {target}: each of the {MAX_KEYS} Idempotency-Keys of this write replayed an earlier "
             "write that failed or whose object was deleted since (Twilio keeps keys for 24 hours): wait, or "
@@ -344,3 +495,8 @@ class TwilioProvider(ResourceProvider):
         olds = parse_response(spec.response_model, current, method="GET", path=spec.endpoint.path).to_python()
         result = self._update(existing, olds, props, current=current)
         return CreateResult(existing, self._outputs(result.resource, props, result.operation))
+
+
+def _rerun(method: str) -> str:
+    """The command that retries a write: ``pulumi destroy`` for a DELETE, else ``pulumi up``."""
+    return "`pulumi destroy`" if method == "DELETE" else "`pulumi up`"

@@ -22,18 +22,25 @@ from ..models._base import NULL_AS_ABSENT
 if TYPE_CHECKING:
     from pulumi.dynamic import CheckFailure
 
-    from ..client import TwilioClient
     from ._check import CheckContext
 
 #: Inputs only the provider uses (never sent to Twilio, never compared by ``diff``).
 EXISTING_ID = "existing_id"
+#: ``True`` lets a create make an object whose display name another object of its type already has.
+ALLOW_DUPLICATE = "allow_duplicate_display_name"
 #: The resource's identity, ``"project/stack/type/name"``, set by the resource class: it seeds the
 #: Idempotency-Keys and names the resource in warnings. (The key is ``__name`` for the states
 #: written so far.)
 RESOURCE_IDENTITY = "__name"
 #: Outputs only the provider writes.
 OPERATION_ID = "operation_id"
-PROVIDER_INPUTS = (EXISTING_ID, RESOURCE_IDENTITY)
+PROVIDER_INPUTS = (EXISTING_ID, ALLOW_DUPLICATE, RESOURCE_IDENTITY)
+
+
+def version_one(item: Mapping[str, Any]) -> bool:
+    """Whether an object (wire shape) is still as created: Twilio's ``version`` starts at 1 and grows
+    with every update."""
+    return item.get("version") == 1
 
 
 class _Unknown:
@@ -70,9 +77,13 @@ class ResourceSpec:
             (keeps rule ids); by default the desired body as it is.
         update_defaults: inputs sent on update when the user set none (fields PUT requires).
         checks: extra ``check`` rules beyond the wire model (cross-field, online).
-        created_at: for synchronous creates, when Twilio created an object (ISO-8601) if it is
-            still as created (version 1), else ``None``: a create whose answer was lost adopts only
-            an object created since the request (see :mod:`._recovery`). ``None`` disables that.
+        display_name: the input (Python name) that names objects of this type for people; a create
+            looks for objects with the same value first (crash safety, see :mod:`._recovery`).
+            ``None``: the type has no such name (no lookup before a create).
+        pristine: whether an object (wire shape) is still as created, so that it may be the lost
+            create of this resource (default: ``version`` 1).
+        owned: whether an object (wire shape) is one users create; others (Twilio-authored
+            operators) are never adopted and never count as a duplicate.
     """
 
     type_name: str
@@ -88,7 +99,17 @@ class ResourceSpec:
     update_body: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None
     update_defaults: Mapping[str, Any] = field(default_factory=dict)
     checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
-    created_at: Callable[[TwilioClient, dict[str, Any]], str | None] | None = None
+    display_name: str | None = "display_name"
+    pristine: Callable[[Mapping[str, Any]], bool] = version_one
+    owned: Callable[[Mapping[str, Any]], bool] = lambda _item: True
+
+    @functools.cached_property
+    def display_name_wire(self) -> str | None:
+        """The wire name of :attr:`display_name` (``displayName``), or ``None``."""
+        for name, info in self.create_model.model_fields.items():
+            if python_name(name) == self.display_name:
+                return info.alias or name
+        return None
 
     @functools.cached_property
     def input_types(self) -> dict[str, Any]:

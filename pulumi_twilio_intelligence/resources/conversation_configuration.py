@@ -119,6 +119,9 @@ class ConversationConfiguration(TwilioResource, module=MODULE, name="Conversatio
         memory_extraction_enabled: default false.
         conversations_v1_bridge: ``{"service_id": "IS..."}``.
         existing_id: adopt this existing configuration (updated to these inputs); read at creation only.
+        allow_duplicate_display_name: create the object even when another of its type has the same
+            display name (by default such a create is refused, or, for an identical never-updated
+            object, adopts it as this resource's own interrupted create); only read at creation.
         opts: Pulumi resource options.
     """
 
@@ -154,6 +157,7 @@ class ConversationConfiguration(TwilioResource, module=MODULE, name="Conversatio
         memory_extraction_enabled: pulumi.Input[bool] | None = None,
         conversations_v1_bridge: pulumi.Input[ConversationsV1BridgeArgs] | None = None,
         existing_id: pulumi.Input[str] | None = None,
+        allow_duplicate_display_name: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(
@@ -169,6 +173,7 @@ class ConversationConfiguration(TwilioResource, module=MODULE, name="Conversatio
                 "memory_extraction_enabled": memory_extraction_enabled,
                 "conversations_v1_bridge": conversations_v1_bridge,
                 "existing_id": existing_id,
+                "allow_duplicate_display_name": allow_duplicate_display_name,
             },
             opts,
         )

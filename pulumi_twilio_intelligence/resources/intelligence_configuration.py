@@ -212,7 +212,6 @@ INTELLIGENCE_CONFIGURATION = ResourceSpec(
     normalise=_normalise,
     update_body=keep_rule_ids,
     checks=(check_rule_operators,),
-    created_at=lambda _client, item: item.get("dateCreated") if item.get("version") == 1 else None,
 )
 
 
@@ -237,6 +236,9 @@ class IntelligenceConfiguration(TwilioResource, module=MODULE, name="Intelligenc
             "context": {...}}``.
         description: free text.
         existing_id: adopt this existing configuration (updated to these inputs); read at creation only.
+        allow_duplicate_display_name: create the object even when another of its type has the same
+            display name (by default such a create is refused, or, for an identical never-updated
+            object, adopts it as this resource's own interrupted create); only read at creation.
         opts: Pulumi resource options.
     """
 
@@ -258,10 +260,17 @@ class IntelligenceConfiguration(TwilioResource, module=MODULE, name="Intelligenc
         rules: pulumi.Input[list[pulumi.Input[RuleArgs]]],
         description: pulumi.Input[str] | None = None,
         existing_id: pulumi.Input[str] | None = None,
+        allow_duplicate_display_name: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(
             resource_name,
-            {"display_name": display_name, "description": description, "rules": rules, "existing_id": existing_id},
+            {
+                "display_name": display_name,
+                "description": description,
+                "rules": rules,
+                "existing_id": existing_id,
+                "allow_duplicate_display_name": allow_duplicate_display_name,
+            },
             opts,
         )

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import jsonschema
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from ..client import OPERATORS, Collection, TwilioClient, operator_versions
+from ..client import OPERATORS
 from ..models import LanguageOperator, OperatorRequest, canonical_output_schema
 from ..models.operator import OPERATOR_ID_PATTERN, OutputFormat
 from ..models.parameters import default_problem
@@ -129,14 +130,9 @@ def check_training_examples(ctx: CheckContext) -> list[CheckFailure]:
     return failures
 
 
-def created_at(client: TwilioClient, item: dict[str, Any]) -> str | None:
-    """When Twilio created a custom operator still at version 1 (``dateCreated`` of its version 1:
-    ``GET /v3/ControlPlane/Operators/{id}/Versions/1``; operators carry no date themselves), else
-    ``None``."""
-    if item.get("version") != 1 or item.get("author") != "SELF" or not isinstance(item.get("id"), str):
-        return None
-    created = Collection(client, operator_versions(item["id"])).fetch("1").get("dateCreated")
-    return created if isinstance(created, str) else None
+def is_custom(item: Mapping[str, Any]) -> bool:
+    """Whether an operator (wire shape) is one the account made (``author`` ``SELF``), not Twilio's."""
+    return bool(item.get("author", "SELF") == "SELF")
 
 
 OPERATOR = ResourceSpec(
@@ -151,7 +147,7 @@ OPERATOR = ResourceSpec(
     if_match=True,
     normalise=_normalise,
     checks=(check_prompt_parameters, check_output_schema, check_parameter_defaults, check_training_examples),
-    created_at=created_at,
+    owned=is_custom,
 )
 
 
@@ -180,6 +176,9 @@ class Operator(TwilioResource, module=MODULE, name="Operator"):
         parameters: ``{name: {"type", "default", "required", "description"}}``.
         existing_id: adopt this existing operator instead of creating one (it is then updated to
             these inputs); only read at creation.
+        allow_duplicate_display_name: create the object even when another of its type has the same
+            display name (by default such a create is refused, or, for an identical never-updated
+            object, adopts it as this resource's own interrupted create); only read at creation.
         opts: Pulumi resource options.
 
     Invalid inputs fail at ``pulumi preview`` with the property path and the rule broken.
@@ -211,6 +210,7 @@ class Operator(TwilioResource, module=MODULE, name="Operator"):
         context: pulumi.Input[OperatorContextArgs] | None = None,
         parameters: pulumi.Input[dict[str, pulumi.Input[OperatorParameterArgs]]] | None = None,
         existing_id: pulumi.Input[str] | None = None,
+        allow_duplicate_display_name: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(
@@ -225,6 +225,7 @@ class Operator(TwilioResource, module=MODULE, name="Operator"):
                 "context": context,
                 "parameters": parameters,
                 "existing_id": existing_id,
+                "allow_duplicate_display_name": allow_duplicate_display_name,
             },
             opts,
         )

@@ -369,7 +369,7 @@ def test_a_custom_version_retired_later_fails_at_the_next_check(
     assert provider.check({}, inputs).failures == []
     twilio.intelligence.set_version_status(twilio.settings().account_sid or "", ids.custom, 1, "RETIRED")
     [failure] = provider.check({}, inputs).failures
-    assert failure.property == "rules[0].operators[0].version" and "'Adherence'" in failure.reason
+    assert failure.property == "rules[0].operators[0].version" and "'Tone Adherence'" in failure.reason
 
 
 def test_without_credentials_only_offline_checks_run(ids: Ids) -> None:
