@@ -32,6 +32,10 @@ from .errors import ConfigurationError
 
 DEFAULT_INTELLIGENCE_BASE_URL = "https://intelligence.twilio.com"
 DEFAULT_CONVERSATIONS_BASE_URL = "https://conversations.twilio.com"
+DEFAULT_MEMORY_BASE_URL = "https://memory.twilio.com"
+DEFAULT_KNOWLEDGE_BASE_URL = "https://knowledge.twilio.com"
+#: The APIs this package talks to, each at its own base URL (setting ``<api>_base_url``).
+APIS = ("intelligence", "conversations", "memory", "knowledge")
 
 
 class ConfigSource(Protocol):
@@ -39,6 +43,9 @@ class ConfigSource(Protocol):
 
     def get(self, key: str) -> Any: ...
 
+
+#: The settings that hold base URLs, one per API of :data:`APIS`.
+BASE_URL_SETTINGS = tuple(f"{api}_base_url" for api in APIS)
 
 #: setting name -> (stack config key, environment variable)
 SOURCES: dict[str, tuple[str, str]] = {
@@ -48,6 +55,8 @@ SOURCES: dict[str, tuple[str, str]] = {
     "api_secret": ("twilio:apiSecret", "TWILIO_API_SECRET"),
     "intelligence_base_url": ("twilio:intelligenceBaseUrl", "TWILIO_INTELLIGENCE_BASE_URL"),
     "conversations_base_url": ("twilio:conversationsBaseUrl", "TWILIO_CONVERSATIONS_BASE_URL"),
+    "memory_base_url": ("twilio:memoryBaseUrl", "TWILIO_MEMORY_BASE_URL"),
+    "knowledge_base_url": ("twilio:knowledgeBaseUrl", "TWILIO_KNOWLEDGE_BASE_URL"),
     "http_timeout": ("twilio:httpTimeout", "TWILIO_HTTP_TIMEOUT"),
     "operation_timeout": ("twilio:operationTimeout", "TWILIO_OPERATION_TIMEOUT"),
     "max_retries": ("twilio:maxRetries", "TWILIO_MAX_RETRIES"),
@@ -66,7 +75,8 @@ class Settings:
     Attributes:
         account_sid: the Account SID, or ``None`` when only an API key is given.
         auth_token, api_key, api_secret: credentials (see the module docstring for precedence).
-        intelligence_base_url, conversations_base_url: base URLs without a trailing slash.
+        intelligence_base_url, conversations_base_url, memory_base_url, knowledge_base_url: base URLs
+            without a trailing slash (Intelligence v3, Conversations v2, Memory v1, Knowledge v2).
         http_timeout: seconds allowed for one HTTP request.
         operation_timeout: seconds to wait for an asynchronous Operation to finish.
         max_retries: how many times a retryable failure (429, 5xx, connection error) is retried
@@ -82,6 +92,8 @@ class Settings:
     api_secret: str | None = field(default=None, repr=False)
     intelligence_base_url: str = DEFAULT_INTELLIGENCE_BASE_URL
     conversations_base_url: str = DEFAULT_CONVERSATIONS_BASE_URL
+    memory_base_url: str = DEFAULT_MEMORY_BASE_URL
+    knowledge_base_url: str = DEFAULT_KNOWLEDGE_BASE_URL
     http_timeout: float = 30.0
     operation_timeout: float = 600.0
     max_retries: int = 5
@@ -133,10 +145,22 @@ class Settings:
                     f"{config_key} / {env_key} names {len(ids)} Operations; at most {MAX_ABANDONED}"
                 )
             values["abandon_operations"] = ids
-        for name in ("intelligence_base_url", "conversations_base_url"):
+        for name in BASE_URL_SETTINGS:
             if name in values:
                 values[name] = values[name].rstrip("/")
         return cls(**values)
+
+    def base_url(self, api: str) -> str:
+        """The base URL of ``api`` (one of :data:`APIS`: ``intelligence``, ``conversations``,
+        ``memory``, ``knowledge``), without a trailing slash.
+
+        Raises:
+            ValueError: an API this package does not know.
+        """
+        if api not in APIS:
+            raise ValueError(f"unknown API {api!r} (known: {', '.join(APIS)})")
+        url: str = getattr(self, f"{api}_base_url")
+        return url
 
     def credentials(self) -> tuple[str, str]:
         """``(username, password)`` for HTTP Basic auth: the API key pair if set, else SID and token.

@@ -10,6 +10,8 @@
     │   ├── OperationFailedError     an asynchronous Operation ended FAILED or CANCELLED (RFC 9457 problem)
     │   └── ObjectGoneError          an asynchronous create completed, but its object no longer exists
     ├── OperationTimeoutError        an Operation was still PENDING when our timeout ran out
+    │   └── ProvisioningTimeoutError an object was not ready (ACTIVE, COMPLETED) when our timeout ran out
+    ├── ProvisioningFailedError      an object Twilio provisions or processes ended FAILED
     ├── OperationAbandonedError      an Operation the settings say to give up on (twilio:abandonOperations)
     └── DuplicateNameError           a create would make a second object with the same display name
 
@@ -122,9 +124,11 @@ class TwilioApiError(TwilioError):
 
 
 class OperationFailedError(TwilioApiError):
-    """An asynchronous Operation (Conversations v2) ended FAILED or CANCELLED (``state``).
+    """An asynchronous Operation (Conversations v2, Memory v1, Knowledge v2) ended FAILED or
+    CANCELLED (``state``).
 
-    ``details`` holds the RFC 9457 problem (``type``, ``title``, ``status``, ``detail``, ``instance``)
+    ``details`` holds the RFC 9457 problem (``type``, ``title``, ``status``, ``detail``, ``instance``;
+    Memory and Knowledge give Twilio's ``code`` instead of ``status``)
     and ``operation_id`` and ``created_at`` (ISO-8601) the Operation. ``method`` and ``path`` are the
     write that started it (``PUT /v2/ControlPlane/Configurations/conv_configuration_...``).
     ``replayed`` is true when the Operation is older than the request: Twilio answered an
@@ -151,6 +155,9 @@ class OperationFailedError(TwilioApiError):
         message = f"Operation {operation_id} {state}: {title}" + (f": {detail}" if detail else "")
         kwargs.setdefault("details", problem)
         kwargs.setdefault("more_info", problem.get("type"))
+        code = problem.get("code")  # Memory v1 and Knowledge v2 problems carry Twilio's error code
+        if isinstance(code, int) and not isinstance(code, bool):
+            kwargs.setdefault("code", code)
         super().__init__(int(problem.get("status") or 500), message, **kwargs)
 
 
@@ -213,3 +220,55 @@ class DuplicateNameError(TwilioError):
     def __init__(self, message: str, existing_ids: list[str]) -> None:
         self.existing_ids = existing_ids
         super().__init__(message)
+
+
+class ProvisioningFailedError(TwilioError):
+    """An object that Twilio provisions or processes after the write (a Memory Store, a Knowledge Base,
+    a knowledge source) reached a failed status.
+
+    Attributes:
+        title: what it is (``Memory Store``); object_id: its id; status: the status it reached;
+        problem: what Twilio says went wrong (a knowledge source's errors), if anything;
+        details: the object as Twilio returned it (wire shape).
+    """
+
+    def __init__(
+        self,
+        title: str,
+        object_id: str,
+        status: str,
+        problem: str | None,
+        *,
+        details: dict[str, Any] | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.title = title
+        self.object_id = object_id
+        self.status = status
+        self.problem = problem
+        self.details = details or {}
+        self.hint = hint
+        text = f"The {title} {object_id} is {status}" + (f": {problem}" if problem else "")
+        super().__init__(text + (f". {hint}" if hint else ""))
+
+    def with_hint(self, hint: str) -> ProvisioningFailedError:
+        """The same error whose message ends with ``hint`` (what happened next, what to do)."""
+        return ProvisioningFailedError(
+            self.title, self.object_id, self.status, self.problem, details=self.details, hint=hint
+        )
+
+
+class ProvisioningTimeoutError(OperationTimeoutError):
+    """An object that Twilio provisions or processes was not ready after ``timeout`` seconds."""
+
+    def __init__(self, title: str, object_id: str, status: str, timeout: float) -> None:
+        TwilioError.__init__(
+            self,
+            f"The {title} {object_id} was still {status} after {timeout:g} seconds; run `pulumi up` again to "
+            "resume waiting for it, or raise twilio:operationTimeout (TWILIO_OPERATION_TIMEOUT)",
+        )
+        self.operation_id = object_id
+        self.timeout = timeout
+        self.title = title
+        self.object_id = object_id
+        self.status = status

@@ -24,11 +24,11 @@ from typing import Any
 
 from pulumi import automation as auto
 
-from .config import SOURCES
+from .config import BASE_URL_SETTINGS, SOURCES
 from .emulator.accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
 
-#: The stack config keys of the two base URLs.
-BASE_URL_KEYS = (SOURCES["intelligence_base_url"][0], SOURCES["conversations_base_url"][0])
+#: The stack config keys of the base URLs (Intelligence, Conversations, Memory, Knowledge).
+BASE_URL_KEYS = tuple(SOURCES[name][0] for name in BASE_URL_SETTINGS)
 
 
 def find_pulumi_root(pulumi_root: str | os.PathLike[str] | None = None) -> Path | None:
@@ -59,7 +59,8 @@ def engine_env(
     """Environment variables for an offline Pulumi engine whose state lives under ``root``.
 
     The provider process runs ``python`` (it must have this package installed); with
-    ``emulator_url`` both Twilio base URLs point at the emulator.
+    ``emulator_url`` every Twilio base URL (Intelligence, Conversations, Memory, Knowledge) points at
+    the emulator.
     """
     (root / "state").mkdir(parents=True, exist_ok=True)
     (root / "pulumi-home").mkdir(parents=True, exist_ok=True)
@@ -77,7 +78,7 @@ def engine_env(
         "PATH": os.pathsep.join([*path, os.environ.get("PATH", "")]),
     }
     if emulator_url:
-        for name in ("intelligence_base_url", "conversations_base_url"):
+        for name in BASE_URL_SETTINGS:
             env[SOURCES[name][1]] = emulator_url
     env.update(extra or {})
     return env
@@ -114,8 +115,9 @@ def local_stack(
 
     With ``emulator_url``, the engine's processes get the ``TWILIO_*_BASE_URL`` variables; an inline
     program runs in this process, so for it the URL also goes into the stack config
-    (``twilio:intelligenceBaseUrl``, ``twilio:conversationsBaseUrl``), which its lookups
-    (``get_operator``) and the provider read first. This process's ``os.environ`` is never changed.
+    (``twilio:intelligenceBaseUrl``, ``twilio:conversationsBaseUrl``, ``twilio:memoryBaseUrl``,
+    ``twilio:knowledgeBaseUrl``), which its lookups (``get_operator``...) and the provider read
+    first. This process's ``os.environ`` is never changed.
     """
     cli_root = find_pulumi_root(pulumi_root)
     variables = engine_env(root, emulator_url=emulator_url, pulumi_root=cli_root, extra=env)

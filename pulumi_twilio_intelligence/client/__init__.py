@@ -11,14 +11,16 @@ from ._endpoints import (
 )
 from ._errors import api_error, scrub
 from ._http import Timing, TwilioClient, use_transport
-from ._operations import AcceptedOperation, wait_for_operation
+from ._operations import CONVERSATIONS_OPERATIONS, AcceptedOperation, OperationKind, result_id, wait_for_operation
 from ._pagination import iter_items
+from ._readiness import Readiness, wait_until_ready
 from ._responses import parse_response, response_json
 from ._retry import parse_retry_after
 from ._retry import wait_time as retry_wait
 from ._time import http_date, iso, iso_time
 
 __all__ = [
+    "CONVERSATIONS_OPERATIONS",
     "CONVERSATION_CONFIGURATIONS",
     "INTELLIGENCE_CONFIGURATIONS",
     "MAX_PAGE_SIZE",
@@ -26,6 +28,8 @@ __all__ = [
     "AcceptedOperation",
     "Collection",
     "Endpoint",
+    "OperationKind",
+    "Readiness",
     "Timing",
     "TwilioClient",
     "WriteResult",
@@ -39,8 +43,10 @@ __all__ = [
     "parse_response",
     "parse_retry_after",
     "response_json",
+    "result_id",
     "retry_wait",
     "scrub",
     "use_transport",
     "wait_for_operation",
+    "wait_until_ready",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -10,16 +11,14 @@ from typing import Any, Literal
 import httpx
 
 from ..errors import ObjectGoneError, TwilioApiError, UnexpectedResponseError
-from ..models import Operation
 from ._http import TwilioClient
-from ._operations import AcceptedOperation, wait_for_operation
+from ._operations import AcceptedOperation, OperationKind, wait_for_operation
 from ._pagination import iter_items
 from ._responses import response_json
 
-Api = Literal["intelligence", "conversations"]
-#: In an Operation's ``related`` map, the key of the written configuration's id (the only kind of
-#: object whose writes are asynchronous).
-RELATED_ID = "configurationId"
+Api = Literal["intelligence", "conversations", "memory", "knowledge"]
+#: Where the path of a collection inside another object (a store's trait groups) names its parent.
+PARENT = "{parent}"
 
 
 @dataclass(frozen=True)
@@ -27,23 +26,41 @@ class Endpoint:
     """Where a collection lives and how its writes behave.
 
     Attributes:
-        api: which base URL (``intelligence`` or ``conversations``).
-        path: the collection path, e.g. ``/v3/ControlPlane/Operators``.
-        asynchronous: writes answer 202 with an Operation that must be awaited (Conversations v2).
+        api: which base URL (``intelligence``, ``conversations``, ``memory`` or ``knowledge``).
+        path: the collection path, e.g. ``/v3/ControlPlane/Operators``; a collection inside another
+            object holds ``{parent}`` (``/v1/ControlPlane/Stores/{parent}/TraitGroups``): see :meth:`at`.
+        operations: for collections whose writes answer 202 with an Operation that must be awaited
+            (Conversations v2, Memory v1, Knowledge v2 ControlPlane), how that API's Operations read.
+        envelope: the key that wraps a fetched object (``{"traitGroup": {...}, "meta": ...}``), if any.
     """
 
     api: Api
     path: str
-    asynchronous: bool = False
+    operations: OperationKind | None = None
+    envelope: str | None = None
+
+    @property
+    def asynchronous(self) -> bool:
+        """Whether writes answer 202 with an Operation (awaited by :class:`Collection`)."""
+        return self.operations is not None
+
+    @property
+    def nested(self) -> bool:
+        """Whether the path names a parent object (``{parent}``), to be filled by :meth:`at`."""
+        return PARENT in self.path
+
+    def at(self, parent: str) -> Endpoint:
+        """This collection inside the parent object ``parent`` (its id fills ``{parent}`` in the path)."""
+        return dataclasses.replace(self, path=self.path.replace(PARENT, parent))
 
 
 @dataclass(frozen=True)
 class WriteResult:
     """The outcome of a create or an update: the object as Twilio now returns it and, for
-    asynchronous writes, the completed Operation."""
+    asynchronous writes, the completed Operation (a model of the API's :class:`OperationKind`)."""
 
     resource: dict[str, Any]
-    operation: Operation | None = None
+    operation: Any = None
 
 
 class Collection:
@@ -57,28 +74,45 @@ class Collection:
     def __init__(self, client: TwilioClient, endpoint: Endpoint) -> None:
         self.client = client
         self.endpoint = endpoint
-        base = (
-            client.settings.intelligence_base_url
-            if endpoint.api == "intelligence"
-            else client.settings.conversations_base_url
-        )
-        self.url = base + endpoint.path
+        self.url = client.settings.base_url(endpoint.api) + endpoint.path
 
-    def item_url(self, id_: str) -> str:
-        """The URL of one object (the id is not validated here)."""
-        return f"{self.url}/{id_}"
+    def item_url(self, id_: str | None) -> str:
+        """The URL of one object (the id is not validated here); ``None``: the collection itself, the
+        URL of a singleton (a store's Identity Resolution Settings)."""
+        return self.url if id_ is None else f"{self.url}/{id_}"
 
     def list(self, params: Mapping[str, Any] | None = None, page_size: int = 50) -> Iterator[dict[str, Any]]:
         """``GET {path}``: every object, following ``meta.nextToken`` across pages."""
         return iter_items(self.client, self.url, params=params, page_size=page_size)
 
-    def fetch(self, id_: str) -> dict[str, Any]:
-        """``GET {path}/{id}``: the object (wire shape). Raises ``TwilioApiError`` (``.not_found`` for 404)."""
-        data: dict[str, Any] = self.client.get_json(self.item_url(id_))
-        return data
+    def fetch(self, id_: str | None) -> dict[str, Any]:
+        """``GET {path}/{id}``: the object (wire shape, out of its envelope if the endpoint has one).
+        Raises ``TwilioApiError`` (``.not_found`` for 404)."""
+        return self.fetch_with_etag(id_)[0]
 
-    def create(self, body: dict[str, Any], *, idempotency_key: str | None = None) -> WriteResult:
+    def fetch_with_etag(self, id_: str | None) -> tuple[dict[str, Any], str | None]:
+        """``GET {path}/{id}``: the object (as :meth:`fetch`) and its ``ETag`` header, if any (what an
+        ``If-Match`` must send on Memory v1 and Knowledge v2, where ETags are opaque)."""
+        response = self.client.request("GET", self.item_url(id_))
+        data = _object(response)
+        if self.endpoint.envelope:
+            inner = data.get(self.endpoint.envelope)
+            if not isinstance(inner, dict):
+                method, path = response.request.method, response.request.url.path
+                raise UnexpectedResponseError(f"{method} {path} answered without {self.endpoint.envelope}")
+            data = inner
+        return data, response.headers.get("ETag")
+
+    def create(
+        self, body: dict[str, Any], *, idempotency_key: str | None = None, object_id: str | None = None
+    ) -> WriteResult:
         """``POST {path}``; for an asynchronous collection, wait for the Operation, then fetch the object.
+
+        Args:
+            body: the JSON body (wire shape).
+            idempotency_key: sent as ``Idempotency-Key``.
+            object_id: the new object's id when the caller knows it already (a trait group is named by
+                its ``displayName``); otherwise the Operation names it.
 
         Raises:
             OperationFailedError, OperationTimeoutError: the Operation FAILED (or was CANCELLED), or
@@ -87,17 +121,19 @@ class Collection:
                 names it.
             ObjectGoneError: the Operation COMPLETED but its object is gone: Twilio replayed an
                 earlier create (same Idempotency-Key within 24 hours) whose object was deleted since.
-            UnexpectedResponseError: no ``related.configurationId`` in the 202 nor in the Operation.
+            UnexpectedResponseError: the Operation does not name the object (``related.configurationId``
+                or ``result.id``, as the API's :class:`OperationKind` says) and ``object_id`` is not given.
         """
         response = self.client.request("POST", self.url, json=body, headers=_headers(idempotency_key))
-        if not self.endpoint.asynchronous:
+        kind = self.endpoint.operations
+        if kind is None:
             return WriteResult(_object(response))
         accepted = self._accepted(response)
         operation = self._wait(accepted)
-        id_ = {**accepted.related, **(operation.related or {})}.get(RELATED_ID)
+        id_ = object_id or kind.created_id(accepted.related, operation)
         if not id_:
             raise UnexpectedResponseError(
-                f"POST {self.endpoint.path}: Operation {operation.operation_id} completed without related.{RELATED_ID}"
+                f"POST {self.endpoint.path}: Operation {operation.operation_id} completed without naming the object"
             )
         try:
             return WriteResult(self.fetch(id_), operation)
@@ -116,14 +152,16 @@ class Collection:
 
     def update(
         self,
-        id_: str,
+        id_: str | None,
         body: dict[str, Any],
         *,
+        method: str = "PUT",
         if_match: str | None = None,
         idempotency_key: str | None = None,
     ) -> WriteResult:
-        """``PUT {path}/{id}`` (a full replacement); sends ``If-Match`` when given. For an asynchronous
-        collection, wait for the Operation, then fetch the object.
+        """``PUT {path}/{id}`` (a full replacement; ``method="PATCH"`` for a partial one); sends
+        ``If-Match`` when given. For an asynchronous collection, wait for the Operation, then fetch the
+        object; an answer without the object (202 without an Operation, 204) is followed by a fetch too.
 
         Raises:
             TwilioApiError: 412 when ``if_match`` is not the current version, 404 when the object is gone.
@@ -132,13 +170,15 @@ class Collection:
         headers = _headers(idempotency_key)
         if if_match is not None:
             headers["If-Match"] = if_match
-        response = self.client.request("PUT", self.item_url(id_), json=body, headers=headers)
+        response = self.client.request(method, self.item_url(id_), json=body, headers=headers)
         if not self.endpoint.asynchronous:
+            if response.status_code in (202, 204):
+                return WriteResult(self.fetch(id_))
             return WriteResult(_object(response))
         operation = self._wait(self._accepted(response))
         return WriteResult(self.fetch(id_), operation)
 
-    def delete(self, id_: str, *, idempotency_key: str | None = None) -> Operation | None:
+    def delete(self, id_: str, *, idempotency_key: str | None = None) -> Any:
         """``DELETE {path}/{id}``; for an asynchronous collection, wait for the Operation and return it.
 
         Raises:
@@ -153,10 +193,12 @@ class Collection:
     def _accepted(self, response: httpx.Response) -> AcceptedOperation:
         return AcceptedOperation.from_response(response, now=time.time())
 
-    def _wait(self, accepted: AcceptedOperation) -> Operation:
+    def _wait(self, accepted: AcceptedOperation) -> Any:
+        kind = self.endpoint.operations
+        assert kind is not None, "only asynchronous endpoints wait for Operations"
         settings = self.client.settings
         return wait_for_operation(
-            self.client, accepted, timeout=settings.operation_timeout, abandon=settings.abandon_operations
+            self.client, accepted, timeout=settings.operation_timeout, kind=kind, abandon=settings.abandon_operations
         )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from ..models import OperatorVersionSummary
 from ._collection import Endpoint
 from ._http import TwilioClient
+from ._operations import CONVERSATIONS_OPERATIONS
 from ._pagination import iter_items
 from ._responses import parse_response
 
@@ -15,7 +16,9 @@ OPERATORS = Endpoint("intelligence", "/v3/ControlPlane/Operators")
 #: Intelligence Configurations (Intelligence v3).
 INTELLIGENCE_CONFIGURATIONS = Endpoint("intelligence", "/v3/ControlPlane/Configurations")
 #: Conversation Configurations (Conversations v2): every write is an asynchronous Operation.
-CONVERSATION_CONFIGURATIONS = Endpoint("conversations", "/v2/ControlPlane/Configurations", asynchronous=True)
+CONVERSATION_CONFIGURATIONS = Endpoint(
+    "conversations", "/v2/ControlPlane/Configurations", operations=CONVERSATIONS_OPERATIONS
+)
 #: Items per page when a whole list is read (Twilio's maximum).
 MAX_PAGE_SIZE = 1000
 
@@ -38,7 +41,7 @@ def operator_version_lifecycle(client: TwilioClient, operator_id: str, version: 
         UnexpectedResponseError: a list item without the documented shape.
     """
     endpoint = operator_versions(operator_id)
-    url = f"{client.settings.intelligence_base_url}{endpoint.path}"
+    url = f"{client.settings.base_url(endpoint.api)}{endpoint.path}"
     for item in iter_items(client, url, page_size=MAX_PAGE_SIZE):
         if item.get("version") == version:
             return parse_response(OperatorVersionSummary, item, method="GET", path=endpoint.path).to_python()

@@ -1,15 +1,23 @@
-"""Waiting for asynchronous Operations (Conversations v2 writes answer 202 + an Operation)."""
+"""Waiting for asynchronous Operations: one poller for every API whose writes answer 202 + an Operation.
+
+Conversations v2, Memory v1 and Knowledge v2 each have their own Operations endpoint and shape
+(Conversations name the written object in ``related.configurationId``, Memory and Knowledge in
+``result.id``); an :class:`OperationKind` says how one API's Operations read, and
+:func:`wait_for_operation` serves them all: ``Retry-After``, backoff with jitter, our own deadline,
+and whether an Operation is a replay of an earlier one (Idempotency-Keys).
+"""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Container
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
 from ..errors import OperationAbandonedError, OperationFailedError, OperationTimeoutError, UnexpectedResponseError
-from ..models import Operation
+from ..models import Operation, WireModel
 from ._errors import scrub_json
 from ._http import TwilioClient
 from ._responses import parse_response, request_line, response_json
@@ -19,15 +27,50 @@ from ._time import iso_time, server_date
 #: First poll interval without Retry-After, and the ceiling of the backoff (seconds).
 MIN_POLL_INTERVAL = 0.25
 MAX_POLL_INTERVAL = 10.0
-#: The status of an Operation that succeeded, and those of Operations that ended without applying
-#: their change (``CANCELLED`` is on Twilio's docs page, not in the document's enum). Any other status
-#: (``PENDING``, ``RUNNING``, one Twilio adds later) means "not finished yet".
-COMPLETED = "COMPLETED"
-UNSUCCESSFUL = ("FAILED", "CANCELLED")
 #: An Operation created more than this many seconds before our request was sent (by Twilio's clock:
 #: the ``Date`` of the 202 minus the time the request took) is an earlier one: Twilio replayed its
 #: answer to an Idempotency-Key it had already seen. The margin covers ``Date``'s whole seconds.
 REPLAY_MARGIN = 2.0
+
+
+def _related_id(key: str) -> Callable[[dict[str, str], Any], str | None]:
+    def created_id(related: dict[str, str], operation: Any) -> str | None:
+        found = {**related, **(getattr(operation, "related", None) or {})}.get(key)
+        return found if isinstance(found, str) and found else None
+
+    return created_id
+
+
+def result_id(_related: dict[str, str], operation: Any) -> str | None:
+    """The id in an Operation's ``result`` (``{type: RESOURCE_ID, id}``: Memory v1, Knowledge v2)."""
+    result = getattr(operation, "result", None)
+    found = result.get("id") if isinstance(result, dict) else getattr(result, "id", None)
+    return found if isinstance(found, str) and found else None
+
+
+@dataclass(frozen=True)
+class OperationKind:
+    """How one API's Operations read: data, so that one poller serves every API.
+
+    Attributes:
+        model: the wire model of ``GET .../Operations/{id}`` (read leniently: any status string).
+        completed: statuses that end the wait successfully.
+        failed: statuses that end it with :class:`OperationFailedError` (the Operation's ``error``):
+            ``FAILED`` and ``CANCELLED`` (on Twilio's docs page, not in the documents' enums); the
+            change was not applied. Every other status (``PENDING``, ``RUNNING``...) means "not yet".
+        created_id: the id of the object a completed create made, from the 202's ``related`` map and
+            the completed Operation; ``None`` when neither names it.
+    """
+
+    model: type[WireModel]
+    completed: frozenset[str] = frozenset({"COMPLETED"})
+    failed: frozenset[str] = frozenset({"FAILED", "CANCELLED"})
+    created_id: Callable[[dict[str, str], Any], str | None] = result_id
+
+
+#: Conversations v2 (``/v2/ControlPlane/Operations/{id}`` on conversations.twilio.com): the written
+#: configuration is ``related.configurationId``.
+CONVERSATIONS_OPERATIONS = OperationKind(Operation, created_id=_related_id("configurationId"))
 
 
 @dataclass(frozen=True)
@@ -100,18 +143,19 @@ def wait_for_operation(
     accepted: AcceptedOperation,
     *,
     timeout: float,
+    kind: OperationKind = CONVERSATIONS_OPERATIONS,
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] | None = None,
     abandon: Container[str] = (),
-) -> Operation:
-    """Poll ``accepted.status_url`` until the Operation is COMPLETED, and return it.
+) -> Any:
+    """Poll ``accepted.status_url`` until the Operation is COMPLETED, and return it (a ``kind.model``).
 
     Between polls it waits (``client.sleep``, unless ``sleep`` is given) for ``Retry-After`` when the
     server sends one, otherwise an interval that starts at 0.25 s and doubles with jitter up to 10 s;
-    never past the deadline (``timeout`` seconds on ``client.clock``, unless ``clock`` is given). A
-    status other than COMPLETED, FAILED and CANCELLED (``PENDING``, or ``RUNNING`` which the API
-    description mentions) means "not yet". An unfinished Operation whose id is in ``abandon`` is
-    given up on at the first poll.
+    never past the deadline (``timeout`` seconds on ``client.clock``, unless ``clock`` is given).
+    ``kind`` says which statuses end the wait (by default those of Conversations v2); any other
+    (``PENDING``, ``RUNNING``) means "not yet". An unfinished Operation whose id is in ``abandon``
+    is given up on at the first poll.
 
     Raises:
         OperationFailedError: the Operation ended FAILED or CANCELLED (the RFC 9457 problem, the
@@ -137,11 +181,11 @@ def wait_for_operation(
             wait(min(delay, remaining))
         response = client.request("GET", accepted.status_url)
         method, path = request_line(response)
-        operation = parse_response(Operation, response_json(response), method=method, path=path)
-        status = operation.status
-        if status == COMPLETED:
+        operation: Any = parse_response(kind.model, response_json(response), method=method, path=path)
+        status = str(operation.status)
+        if status in kind.completed:
             return operation
-        if status in UNSUCCESSFUL:
+        if status in kind.failed:
             problem = scrub_json(operation.error.to_wire(), client.settings.secrets()) if operation.error else None
             raise OperationFailedError(
                 operation.operation_id,

@@ -1,7 +1,8 @@
 """Pydantic v2 wire models of the Twilio APIs this package manages.
 
 camelCase on the wire, snake_case in Python (see :mod:`._base`); the constraints are those of the
-official OpenAPI documents (Intelligence v3, Conversations v2).
+official OpenAPI documents (Intelligence v3, Conversations v2, the ControlPlanes of Memory v1 and
+Knowledge v2, and Knowledge v2's knowledge sources).
 """
 
 from ._base import (
@@ -15,6 +16,13 @@ from ._base import (
     python_path,
     unknown_keys,
 )
+from .control_plane import (
+    ControlPlaneOperation,
+    ListMeta,
+    OperationAccepted,
+    OperationError,
+    OperationResult,
+)
 from .conversation_configuration import (
     CaptureRule,
     ChannelSetting,
@@ -27,6 +35,11 @@ from .conversation_configuration import (
     Problem,
     StatusCallback,
     StatusTimeouts,
+)
+from .identity_resolution import (
+    IdentifierConfig,
+    IdentityResolutionSettings,
+    IdentityResolutionSettingsUpdate,
 )
 from .intelligence_configuration import (
     Action,
@@ -43,6 +56,18 @@ from .intelligence_configuration import (
     Trigger,
     TriggerParameters,
 )
+from .knowledge import (
+    Knowledge,
+    KnowledgeCreate,
+    KnowledgeErrorGroup,
+    KnowledgeErrorInstance,
+    KnowledgeList,
+    KnowledgeSource,
+    KnowledgeSourceDetails,
+    KnowledgeUpdate,
+)
+from .knowledge_base import KnowledgeBase, KnowledgeBaseCreate, KnowledgeBaseList, KnowledgeBaseUpdate
+from .memory_store import MemoryStore, MemoryStoreCreate, MemoryStoreList, MemoryStoreUpdate
 from .operator import (
     ContextToggle,
     LanguageOperator,
@@ -54,26 +79,59 @@ from .operator import (
     TrainingExample,
 )
 from .output_schema import canonical_output_schema, output_schema_problems
+from .trait_group import (
+    TraitDefinition,
+    TraitGroup,
+    TraitGroupCreate,
+    TraitGroupList,
+    TraitGroupResponse,
+    TraitGroupUpdate,
+    TraitValidationRule,
+)
 
 __all__ = [
     "Action",
     "CaptureRule",
     "ChannelSetting",
     "ContextToggle",
+    "ControlPlaneOperation",
     "ConversationConfiguration",
     "ConversationConfigurationCreate",
     "ConversationConfigurationPatch",
     "ConversationConfigurationReplace",
     "ConversationsV1Bridge",
     "FieldError",
+    "IdentifierConfig",
+    "IdentityResolutionSettings",
+    "IdentityResolutionSettingsUpdate",
     "IntelligenceConfiguration",
     "IntelligenceConfigurationCreate",
     "IntelligenceConfigurationUpdate",
+    "Knowledge",
+    "KnowledgeBase",
+    "KnowledgeBaseCreate",
+    "KnowledgeBaseList",
+    "KnowledgeBaseUpdate",
     "KnowledgeContext",
+    "KnowledgeCreate",
+    "KnowledgeErrorGroup",
+    "KnowledgeErrorInstance",
+    "KnowledgeList",
+    "KnowledgeSource",
+    "KnowledgeSourceDetails",
+    "KnowledgeUpdate",
     "LanguageOperator",
     "LanguageOperatorVersion",
+    "ListMeta",
     "MemoryContext",
+    "MemoryStore",
+    "MemoryStoreCreate",
+    "MemoryStoreList",
+    "MemoryStoreUpdate",
     "Operation",
+    "OperationAccepted",
+    "OperationError",
+    "OperationResult",
     "OperatorContext",
     "OperatorParameter",
     "OperatorRequest",
@@ -87,6 +145,13 @@ __all__ = [
     "StatusCallback",
     "StatusTimeouts",
     "TrainingExample",
+    "TraitDefinition",
+    "TraitGroup",
+    "TraitGroupCreate",
+    "TraitGroupList",
+    "TraitGroupResponse",
+    "TraitGroupUpdate",
+    "TraitValidationRule",
     "Trigger",
     "TriggerParameters",
     "WireModel",

@@ -41,6 +41,7 @@ from pydantic import (
     model_serializer,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 M = TypeVar("M", bound="WireModel")
 
@@ -123,6 +124,14 @@ class WireModel(BaseModel):
     def to_python(self) -> dict[str, Any]:
         """The snake_case dict (Pulumi inputs/outputs), without unset (``None``) fields."""
         return self.model_dump(mode="json", by_alias=False, exclude_none=True)
+
+
+def field_refusal(model: type[BaseModel], wire_name: str, error_type: str, message: str) -> ValidationError:
+    """A validation error of one field of ``model`` (for model validators): ``loc`` is the field's
+    wire name, so that nested models report the full path (``source.content``) and ``check`` the
+    Python one."""
+    details = InitErrorDetails(type=PydanticCustomError(error_type, message), loc=(wire_name,), input=None)
+    return ValidationError.from_exception_data(model.__name__, [details])
 
 
 def _python_keys_to_fields(cls: type[WireModel], data: Any) -> Any:

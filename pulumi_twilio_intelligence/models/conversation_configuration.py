@@ -15,6 +15,7 @@ from pydantic import Field
 
 from ._base import WireModel
 from ._types import Uri
+from .memory_store import MEMORY_STORE_ID_PATTERN as MEMORY_STORE_ID_PATTERN  # its home; kept importable here
 
 GroupingType = Literal[
     "GROUP_BY_PROFILE", "GROUP_BY_PARTICIPANT_ADDRESSES", "GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE"
@@ -23,7 +24,6 @@ OperationStatusValue = Literal["PENDING", "COMPLETED", "FAILED"]
 CallbackMethod = Literal["POST", "GET"]
 
 DISPLAY_NAME_PATTERN = r"^[a-zA-Z0-9-_ ]+$"
-MEMORY_STORE_ID_PATTERN = r"^mem_(store|service)_[0-7][0-9a-z]{25}$"
 IDEMPOTENCY_KEY_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 #: Server-side default of ``statusCallbacks[].method``.

@@ -21,7 +21,7 @@ from pulumi.runtime.rpc import contains_unknowns
 from pydantic import ValidationError
 
 from ..client import Collection, Endpoint
-from ..errors import TwilioError
+from ..errors import TwilioApiError, TwilioError
 from ..models import field_errors, unknown_keys
 from ._spec import ALLOW_DUPLICATE, EXISTING_ID, ResourceSpec
 
@@ -102,18 +102,21 @@ def validate_inputs(
     failures: list[CheckFailure] = []
     model = spec.create_model
     fields = {k: v for k, v in inputs.items() if k in spec.input_fields and v is not None}
+    if spec.parent:
+        failures += _parent_failures(spec, fields.get(spec.parent))
+    sent = {k: v for k, v in fields.items() if k in spec.model_types}
     try:
-        model.from_python(fields)
+        model.from_python(sent)
     except ValidationError as exc:
         for error in field_errors(model, exc, python=True):
-            if _under_unknown(fields, error.segments):
+            if _under_unknown(sent, error.segments):
                 continue
             path = error.path or "inputs"
             if error.problems:  # one failure per place inside the value: output_schema.properties.a.minLength
                 failures += [CheckFailure(f"{path}.{where}" if where else path, why) for where, why in error.problems]
             else:
                 failures.append(CheckFailure(path, error.reason))
-    for path in unknown_keys(model, fields):
+    for path in unknown_keys(model, sent):
         failures.append(CheckFailure(path, "is not a property of this object; check the spelling and nesting"))
     existing = inputs.get(EXISTING_ID)
     known_existing = existing is not None and not contains_unknowns(existing)
@@ -126,6 +129,61 @@ def validate_inputs(
     for rule in spec.checks:
         failures.extend(rule(ctx))
     return _dedupe(failures), ctx.warnings
+
+
+def _parent_failures(spec: ResourceSpec, parent: Any) -> list[CheckFailure]:
+    """The parent's id is given and has the documented pattern (when known)."""
+    name = str(spec.parent)
+    if parent is None:
+        return [CheckFailure(name, "is required")]
+    if contains_unknowns(parent) or spec.parent_pattern is None:
+        return []
+    if not isinstance(parent, str) or not re.match(spec.parent_pattern, parent):
+        return [CheckFailure(name, f"must be the id of a {spec.parent_title} ({spec.parent_pattern})")]
+    return []
+
+
+def reference_check(
+    field_name: str,
+    endpoint: Endpoint,
+    title: str,
+    *,
+    statuses: frozenset[str] | None = None,
+    pattern: str | None = None,
+) -> Callable[[CheckContext], list[CheckFailure]]:
+    """A check rule (for :attr:`ResourceSpec.checks`): the input ``field_name`` names an existing
+    ``title`` of this account and, with ``statuses``, one whose ``status`` is among them.
+
+    Online, with the check client, when the id is known (an id that is an output of the same stack is
+    checked at ``up``) and matches ``pattern``: ``GET {endpoint}/{id}`` once per check call. A 404
+    fails naming the property; Twilio out of reach gives a warning.
+    """
+
+    def check(ctx: CheckContext) -> list[CheckFailure]:
+        ref = ctx.inputs.get(field_name)
+        if ctx.client is None or not isinstance(ref, str) or not ctx.known(ref):
+            return []
+        if pattern is not None and not re.match(pattern, ref):
+            return []  # the model's pattern check names it
+        try:
+            found = ctx.fetch(endpoint, ref)
+        except TwilioApiError as exc:
+            if exc.not_found:
+                return [CheckFailure(field_name, f"no {title} {ref} exists in this account")]
+            ctx.warnings.append(f"could not verify {field_name}: {exc}")
+            return []
+        except TwilioError as exc:
+            ctx.warnings.append(f"could not verify {field_name}: {exc}")
+            return []
+        status = found.get("status")
+        if statuses is not None and status not in statuses:
+            wanted = " or ".join(sorted(statuses))
+            return [CheckFailure(field_name, f"the {title} {ref} is {status}, not {wanted}")]
+        return []
+
+    check.__name__ = f"check_{field_name}_exists"
+    check.__doc__ = f"``{field_name}`` names an existing {title} (online, ``GET {endpoint.path}/{{id}}``)."
+    return check
 
 
 def _dedupe(failures: list[CheckFailure]) -> list[CheckFailure]:

@@ -23,7 +23,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..client import Collection, TwilioClient, WriteResult, parse_response
+from ..client import Collection, TwilioClient, WriteResult, parse_response, wait_until_ready
 from ..config import Settings
 from ..errors import (
     ConfigurationError,
@@ -32,10 +32,11 @@ from ..errors import (
     OperationAbandonedError,
     OperationFailedError,
     OperationTimeoutError,
+    ProvisioningFailedError,
+    ProvisioningTimeoutError,
     TwilioApiError,
     TwilioError,
 )
-from ..models import Operation
 from ._check import validate_inputs, warn
 from ._idempotency import MAX_KEYS, idempotency_key
 from ._listing import Listing
@@ -113,13 +114,13 @@ class TwilioProvider(ResourceProvider):
             return None
         return client
 
-    def _collection(self) -> Collection:
-        return Collection(self._client(), self.SPEC.endpoint)
+    def _collection(self, parent: str | None = None) -> Collection:
+        return Collection(self._client(), self.SPEC.endpoint_in(parent))
 
-    def _listing(self) -> Listing:
-        """This provider process's listing of the collection (:mod:`._listing`)."""
-        listing: Listing = self.__dict__.setdefault("_objects", Listing())
-        return listing
+    def _listing(self, collection: Collection) -> Listing:
+        """This provider process's listing of ``collection`` (:mod:`._listing`; one per parent)."""
+        listings: dict[str, Listing] = self.__dict__.setdefault("_listings", {})
+        return listings.setdefault(collection.url, Listing())
 
     # -- check and diff -----------------------------------------------------------------------
 
@@ -144,19 +145,24 @@ class TwilioProvider(ResourceProvider):
 
         ``__provider``, ``existing_id`` and server-managed fields are not compared, and Twilio's
         defaults and normalisations are applied to both sides (:meth:`ResourceSpec.canonical`).
-        Nothing needs a replacement (Twilio updates every field in place), so ``replaces`` is
-        always empty.
+        A change of what Twilio cannot update in place (the parent, a trait group's name, a knowledge
+        source's type: :meth:`ResourceSpec.replaced_fields`) is listed in ``replaces``.
         """
-        changed = self.SPEC.changed_fields(from_engine(olds), from_engine(news))
-        result = DiffResult(changes=bool(changed), replaces=[], stables=[], delete_before_replace=False)
+        olds, news = from_engine(olds), from_engine(news)
+        changed = self.SPEC.changed_fields(olds, news)
+        replaces = self.SPEC.replaced_fields(olds, news) if changed else []
+        result = DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False)
         self._note_replacement(_id, news, result)
         return result
 
     def _note_replacement(self, id_: str, news: dict[str, Any], result: DiffResult) -> None:
         """Remember which object a replacement replaces: its create may reuse that display name."""
         identity = news.get(RESOURCE_IDENTITY)
-        if result.replaces and identity:
-            self._listing().replacing[identity] = id_
+        if not result.replaces or not identity:
+            return
+        parent, key = self.SPEC.split_id(id_)
+        if key is not None:
+            self._listing(self._collection(parent)).replacing[identity] = key
 
     # -- create, read, update, delete ---------------------------------------------------------
 
@@ -180,15 +186,22 @@ class TwilioProvider(ResourceProvider):
         existing = props.get(EXISTING_ID)
         if existing:
             return self._adopt(existing, props)
+        parent = self._parent(props)
         body = spec.create_model.from_python(self._inputs(props)).to_wire()
-        collection, listing, identity = self._collection(), self._listing(), who(spec, props)
+        collection = self._collection(parent)
+        if spec.singleton:  # a singleton exists with its parent: its "create" is an update
+            result = self._put_singleton(collection, props, body)
+            return CreateResult(spec.join_id(parent, None), self._outputs(result.resource, props, result.operation))
+        key = str(props[spec.key_field]) if spec.key_field else None
+        listing, identity = self._listing(collection), who(spec, props)
         looks = spec.display_name_wire is not None and not props.get(ALLOW_DUPLICATE)
         objects = listing.items(collection) if looks or not spec.endpoint.asynchronous else []
-        matches = same_name(spec, objects, props, replaced=listing.replacing.get(identity))
-        found = lost_create(spec, matches, props, listing.own)
+        found = lost_create(
+            spec, same_name(spec, objects, props, replaced=listing.replacing.get(identity)), props, listing.own
+        )
         if found is not None:
             listing.record(found, own=True)
-            return CreateResult(found["id"], self._outputs(found, props))
+            return self._created(collection, parent, key, WriteResult(found), props)
         name = str(props.get(spec.display_name or "")) if looks else None
         holder = listing.reserve(name, identity) if name is not None else None
         if holder is not None:
@@ -198,35 +211,46 @@ class TwilioProvider(ResourceProvider):
                 [],
             )
         try:
-            result = self._create(props, body, collection, listing, {o["id"] for o in objects})
+            result = self._create(props, body, key, collection, listing, {o["id"] for o in objects if "id" in o})
         finally:
             if name is not None:
                 listing.release(name, identity)
         listing.record(result.resource, own=True)
-        return CreateResult(result.resource["id"], self._outputs(result.resource, props, result.operation))
+        return self._created(collection, parent, key, result, props)
+
+    def _created(
+        self, collection: Collection, parent: str | None, key: str | None, result: WriteResult, props: dict[str, Any]
+    ) -> CreateResult:
+        """The create's result once the object is ready."""
+        spec = self.SPEC
+        created = key or str(result.resource["id"])
+        resource = self._ready(collection, created, result.resource, cleanup=True)
+        pulumi_id = spec.join_id(parent, created)
+        return CreateResult(pulumi_id, self._outputs(resource, props, result.operation, pulumi_id))
 
     def _create(
-        self, props: dict[str, Any], body: dict[str, Any], collection: Collection, listing: Listing, before: set[str]
+        self,
+        props: dict[str, Any],
+        body: dict[str, Any],
+        key: str | None,
+        collection: Collection,
+        listing: Listing,
+        before: set[str],
     ) -> WriteResult:
-        """``POST`` the create: asynchronously under Idempotency-Keys, else verified and retried
-        (:func:`retry_verified`: a create whose answer was lost is looked for among the objects that
-        were not in the listing ``before`` (ids))."""
+        """Send the create: asynchronously under Idempotency-Keys, else verified and retried
+        (:func:`retry_verified`): a create whose answer was lost is looked for among the objects
+        that were not in the listing ``before`` (ids)."""
         spec = self.SPEC
+
+        def settled() -> WriteResult | None:
+            fresh = created_meanwhile(spec, listing.relist(collection), before, props, listing.own)
+            return WriteResult(fresh[0]) if len(fresh) == 1 else None
+
+        def send(k: str | None) -> WriteResult:
+            return collection.create(body, idempotency_key=k, object_id=key)
+
         if spec.endpoint.asynchronous:
-
-            def settled() -> WriteResult | None:
-                fresh = created_meanwhile(spec, listing.relist(collection), before, props, listing.own)
-                return WriteResult(fresh[0]) if len(fresh) == 1 else None
-
-            return self._write(
-                props,
-                "POST",
-                spec.endpoint.path,
-                body,
-                None,
-                lambda key: collection.create(body, idempotency_key=key),
-                settled,
-            )
+            return self._write(props, spec.create_method, collection.endpoint.path, body, None, send, settled)
 
         def verify(failure: TwilioError) -> WriteResult | None:
             try:
@@ -257,7 +281,7 @@ class TwilioProvider(ResourceProvider):
                 f"the {spec.title}s): run `pulumi up` again later",
             )
 
-        return retry_verified(collection.client, lambda: collection.create(body), verify, give_up)
+        return retry_verified(collection.client, lambda: send(None), verify, give_up)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Fetch the object (``GET {collection}/{id}``) for ``pulumi refresh`` and ``Resource.get``.
@@ -270,13 +294,14 @@ class TwilioProvider(ResourceProvider):
             TwilioApiError: any other error status.
         """
         props = from_engine(props)
+        parent, key = self.SPEC.split_id(id_)
         try:
-            remote = self._collection().fetch(id_)
+            remote = self._collection(parent).fetch(key)
         except TwilioApiError as exc:
             if exc.not_found:
                 return ReadResult(None, {})
             raise
-        outs = self._outputs(remote, props)
+        outs = self._outputs(remote, props, None, id_)
         inputs = {k: v for k, v in outs.items() if k in self.SPEC.input_fields}
         inputs.update({k: props[k] for k in PROVIDER_INPUTS if props.get(k) is not None})
         return ReadResult(id_, outs, inputs)
@@ -295,8 +320,9 @@ class TwilioProvider(ResourceProvider):
         """
         olds, news = from_engine(olds), from_engine(news)
         result = self._update(id_, olds, news)
-        self._listing().record(result.resource)
-        return UpdateResult(self._outputs(result.resource, news, result.operation))
+        parent, _key = self.SPEC.split_id(id_)
+        self._listing(self._collection(parent)).record(result.resource)
+        return UpdateResult(self._outputs(result.resource, news, result.operation, id_))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the object (``DELETE {collection}/{id}``); one that is already gone counts as deleted.
@@ -307,15 +333,19 @@ class TwilioProvider(ResourceProvider):
             OperationFailedError, OperationTimeoutError: the Operation failed or took too long.
         """
         spec = self.SPEC
-        collection = self._collection()
+        if not spec.deletable:
+            return
+        parent, key = spec.split_id(id_)
+        collection = self._collection(parent)
+        listing = self._listing(collection)
 
-        def send(key: str | None) -> bool:
-            collection.delete(id_, idempotency_key=key)
+        def send(k: str | None) -> bool:
+            collection.delete(str(key), idempotency_key=k)
             return True
 
         def settled() -> bool | None:
             try:
-                collection.fetch(id_)
+                collection.fetch(key)
             except TwilioApiError as exc:
                 if exc.not_found:
                     return True
@@ -323,10 +353,10 @@ class TwilioProvider(ResourceProvider):
             return None
 
         try:
-            self._write(props, "DELETE", f"{spec.endpoint.path}/{id_}", None, None, send, settled)
+            self._write(props, "DELETE", f"{collection.endpoint.path}/{key}", None, None, send, settled)
         except TwilioApiError as exc:
             if exc.not_found:
-                self._listing().forget(id_)
+                listing.forget(str(key))
                 return
             if exc.status == 409:
                 raise exc.with_hint(
@@ -334,25 +364,41 @@ class TwilioProvider(ResourceProvider):
                     "(Pulumi deletes dependents first when they are in the same stack)"
                 ) from None
             raise
-        self._listing().forget(id_)
+        listing.forget(str(key))
 
     # -- internals ----------------------------------------------------------------------------
 
     def _inputs(self, props: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in props.items() if k in self.SPEC.input_fields and v is not None}
+        """The inputs sent to Twilio (Python names): the model's fields that are set."""
+        return {k: v for k, v in props.items() if k in self.SPEC.model_types and v is not None}
+
+    def _parent(self, props: dict[str, Any]) -> str | None:
+        """The parent object's id from the inputs, for a collection inside another object."""
+        parent = props.get(self.SPEC.parent) if self.SPEC.parent else None
+        return str(parent) if parent is not None else None
 
     def _outputs(
-        self, resource: dict[str, Any], props: dict[str, Any], operation: Operation | None = None
+        self,
+        resource: dict[str, Any],
+        props: dict[str, Any],
+        operation: Any = None,
+        pulumi_id: str | None = None,
     ) -> dict[str, Any]:
-        """Every output: the object as Twilio returns it (Python names, without ``id``), plus the
-        provider's own inputs and the last Operation id (this write's, else the one in ``props``)."""
+        """Every output: the object as Twilio returns it (Python names, without ``id``), the parent's
+        id and the object's own id for composite Pulumi ids, plus the provider's own inputs and the
+        last Operation id (this write's, else the one in ``props``)."""
         spec = self.SPEC
         path = f"{spec.endpoint.path}/{resource.get('id', '')}"
         remote = parse_response(spec.response_model, resource, method="GET", path=path).to_python()
         outs = {k: v for k, v in remote.items() if k != "id"}
-        for key in PROVIDER_INPUTS:
-            if props.get(key) is not None:
-                outs[key] = props[key]
+        parent, key = spec.split_id(pulumi_id) if pulumi_id else (self._parent(props), remote.get("id"))
+        if spec.parent:
+            outs[spec.parent] = parent
+        if spec.key_output:
+            outs[spec.key_output] = key
+        for name in PROVIDER_INPUTS:
+            if props.get(name) is not None:
+                outs[name] = props[name]
         if spec.endpoint.asynchronous:
             operation_id = operation.operation_id if operation else props.get(OPERATION_ID)
             if operation_id:
@@ -360,27 +406,42 @@ class TwilioProvider(ResourceProvider):
         return outs
 
     def _update(
-        self, id_: str, olds: dict[str, Any], news: dict[str, Any], current: dict[str, Any] | None = None
+        self,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        current: dict[str, Any] | None = None,
+        etag: str | None = None,
     ) -> WriteResult:
-        """``PUT`` the new inputs; ``current`` is the object as just fetched, if the caller has it."""
+        """Update the object to the new inputs (``PUT``, or ``PATCH`` as the spec says); ``current``
+        (and its ``etag``) is the object as just fetched, if the caller has it."""
         spec = self.SPEC
-        collection = self._collection()
+        parent, key = spec.split_id(id_)
+        collection = self._collection(parent)
+        target = collection.endpoint.path + (f"/{key}" if key is not None else "")
         desired = spec.update_model.from_python({**spec.update_defaults, **self._inputs(news)}).to_wire()
         if_match = str(olds["version"]) if spec.if_match and olds.get("version") is not None else None
         try:
+            if spec.etag:
+                if etag is None:
+                    current, etag = collection.fetch_with_etag(key)
+                    self._same_version(id_, target, olds, current)
+                if_match = etag
             body = desired
             if spec.update_body is not None:
-                body = spec.update_body(desired, current if current is not None else collection.fetch(id_))
+                body = spec.update_body(desired, current if current is not None else collection.fetch(key))
+
+            def send(k: str | None) -> WriteResult:
+                return collection.update(key, body, method=spec.update_method, if_match=if_match, idempotency_key=k)
 
             def settled() -> WriteResult | None:
-                remote = collection.fetch(id_)
+                remote = collection.fetch(key)
                 return WriteResult(remote) if identical(spec, remote, news) else None
 
-            def send(key: str | None) -> WriteResult:
-                return collection.update(id_, body, if_match=if_match, idempotency_key=key)
-
-            if not spec.endpoint.asynchronous:
-                return retry_verified(
+            if spec.endpoint.asynchronous:
+                result = self._write(news, spec.update_method, target, body, olds.get("version"), send, settled)
+            else:
+                result = retry_verified(
                     collection.client,
                     lambda: send(None),
                     lambda _failure: settled(),
@@ -390,12 +451,11 @@ class TwilioProvider(ResourceProvider):
                         f"{spec.title}): run `pulumi up` again later",
                     ),
                 )
-            return self._write(news, "PUT", f"{spec.endpoint.path}/{id_}", body, olds.get("version"), send, settled)
         except TwilioApiError as exc:
             if exc.status == 412:
                 raise exc.with_hint(
-                    f"The {spec.title} {id_} was changed outside Pulumi since version {if_match} in the "
-                    "state: run `pulumi refresh` to see and accept the remote changes, then `pulumi up`"
+                    f"The {spec.title} {id_} was changed outside Pulumi since version {olds.get('version')} in "
+                    "the state: run `pulumi refresh` to see and accept the remote changes, then `pulumi up`"
                 ) from None
             if exc.not_found:
                 raise exc.with_hint(
@@ -403,6 +463,74 @@ class TwilioProvider(ResourceProvider):
                     "state, then `pulumi up` to create it again"
                 ) from None
             raise
+        return WriteResult(self._ready(collection, key, result.resource, cleanup=False), result.operation)
+
+    def _same_version(self, id_: str, target: str, olds: dict[str, Any], current: dict[str, Any]) -> None:
+        """Raise a 412 when the object's ``version`` is no longer the one in the state (it changed
+        outside Pulumi): what Twilio would answer to an ``If-Match`` of the state's version."""
+        expected, actual = olds.get("version"), current.get("version")
+        if expected is not None and actual is not None and expected != actual:
+            raise TwilioApiError(
+                412,
+                f"Precondition Failed: the {self.SPEC.title} {id_} is at version {actual}",
+                method=self.SPEC.update_method,
+                path=target,
+            )
+
+    def _put_singleton(self, collection: Collection, props: dict[str, Any], body: dict[str, Any]) -> WriteResult:
+        """The "create" of a singleton: ``PUT`` the inputs with ``If-Match`` of its current ``ETag``."""
+        _current, etag = collection.fetch_with_etag(None)
+
+        def settled() -> WriteResult | None:
+            remote = collection.fetch(None)
+            return WriteResult(remote) if identical(self.SPEC, remote, props) else None
+
+        return self._write(
+            props,
+            "PUT",
+            collection.endpoint.path,
+            body,
+            None,
+            lambda k: collection.update(None, body, method="PUT", if_match=etag, idempotency_key=k),
+            settled,
+        )
+
+    def _ready(self, collection: Collection, key: str | None, resource: dict[str, Any], *, cleanup: bool) -> Any:
+        """``resource`` once ready (``spec.ready``: a store ACTIVE, a knowledge source COMPLETED).
+
+        A create (``cleanup``) whose object ends FAILED deletes it, so that nothing is left behind (a
+        failed Memory Store would count against the 15 per account); so does a synchronous create
+        still not ready at the timeout (its retry would make another object: an asynchronous one
+        replays its Operation under the same Idempotency-Key instead).
+
+        Raises:
+            ProvisioningFailedError, ProvisioningTimeoutError: as :func:`wait_until_ready`.
+        """
+        spec = self.SPEC
+        if spec.ready is None:
+            return resource
+        timeout = collection.client.settings.operation_timeout
+        try:
+            return wait_until_ready(collection, key, spec.ready, title=spec.title, timeout=timeout, current=resource)
+        except ProvisioningFailedError as exc:
+            if not cleanup:
+                raise
+            raise exc.with_hint(self._clean_up(collection, key)) from None
+        except ProvisioningTimeoutError as exc:
+            if not cleanup or spec.endpoint.asynchronous:
+                raise
+            raise TwilioError(
+                f"The {spec.title} {exc.object_id} was still {exc.status} after {exc.timeout:g} seconds. "
+                f"{self._clean_up(collection, key)}; raise twilio:operationTimeout (TWILIO_OPERATION_TIMEOUT)"
+            ) from None
+
+    def _clean_up(self, collection: Collection, key: str | None) -> str:
+        """Delete what a failed create made; say what happened (never raises)."""
+        try:
+            collection.delete(str(key))
+        except TwilioError as exc:
+            return f"Deleting it failed too ({exc}): delete it yourself"
+        return "It was deleted, so nothing is left behind: fix the cause, then run `pulumi up` again"
 
     def _write(
         self,
@@ -463,6 +591,8 @@ class TwilioProvider(ResourceProvider):
                     "a new Idempotency-Key"
                 )
             except OperationTimeoutError as exc:
+                if isinstance(exc, ProvisioningTimeoutError):
+                    raise
                 raise OperationTimeoutError(
                     exc.operation_id,
                     exc.timeout,
@@ -481,10 +611,17 @@ class TwilioProvider(ResourceProvider):
         )
 
     def _adopt(self, existing: str, props: dict[str, Any]) -> CreateResult:
-        """Bring an existing object under management: fetch it (it must exist), then update it."""
+        """Bring an existing object under management: fetch it (it must exist), then update it.
+
+        ``existing`` is Twilio's id of the object (a trait group's name) or its Pulumi id
+        (``"{parent}/{key}"``); the parent comes from the inputs.
+        """
         spec = self.SPEC
+        parent = self._parent(props)
+        key = existing.rsplit("/", 1)[-1] if spec.parent else existing
+        collection = self._collection(parent)
         try:
-            current = self._collection().fetch(existing)
+            current, etag = collection.fetch_with_etag(key)
         except TwilioApiError as exc:
             if exc.not_found:
                 raise exc.with_hint(
@@ -493,8 +630,9 @@ class TwilioProvider(ResourceProvider):
                 ) from None
             raise
         olds = parse_response(spec.response_model, current, method="GET", path=spec.endpoint.path).to_python()
-        result = self._update(existing, olds, props, current=current)
-        return CreateResult(existing, self._outputs(result.resource, props, result.operation))
+        pulumi_id = spec.join_id(parent, key)
+        result = self._update(pulumi_id, olds, props, current=current, etag=etag)
+        return CreateResult(pulumi_id, self._outputs(result.resource, props, result.operation, pulumi_id))
 
 
 def _rerun(method: str) -> str:

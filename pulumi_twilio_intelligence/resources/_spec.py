@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pulumi.runtime.rpc import contains_unknowns
 from pydantic import TypeAdapter, ValidationError
 
-from ..client import Endpoint
+from ..client import Endpoint, Readiness
 from ..models import WireModel, prune_empty, python_name
 from ..models._base import NULL_AS_ABSENT
 
@@ -60,7 +60,7 @@ UNKNOWN = _Unknown()
 
 @dataclass(frozen=True)
 class ResourceSpec:
-    """Everything that differs between the three resources.
+    """Everything that differs between the resources.
 
     Attributes:
         type_name: the Pulumi type name (``pulumi-python:dynamic/twilio:<type_name>``).
@@ -77,6 +77,25 @@ class ResourceSpec:
             (keeps rule ids); by default the desired body as it is.
         update_defaults: inputs sent on update when the user set none (fields PUT requires).
         checks: extra ``check`` rules beyond the wire model (cross-field, online).
+        parent: the input naming the object the collection lives in (``memory_store_id``): its value
+            fills ``{parent}`` in the endpoint's path, it is an input and an output, and a change of
+            it needs a new object. The Pulumi id is then ``"{parent}/{key}"``.
+        parent_pattern: the pattern of the parent's id; parent_title: what the parent is.
+        parent_endpoint: where the parent lives (its existence is checked online at preview).
+        key_field: the input whose value is the object's key in its collection, known before the
+            create (a trait group's ``display_name``); a change of it needs a new object.
+        singleton: one object per parent at the collection's own URL (a store's Identity Resolution
+            Settings); the Pulumi id is the parent's id.
+        key_output: the output that holds the object's own id when the Pulumi id is composite
+            (``knowledge_id``).
+        create_method: ``POST`` to the collection, or ``PUT`` for a singleton (with If-Match).
+        update_method: ``PUT`` (a full replacement) or ``PATCH`` (a partial update).
+        etag: ``If-Match`` sends the ``ETag`` of a fresh ``GET`` (opaque ETags: Memory v1, Knowledge
+            v2), after checking that the object's ``version`` is still the one in the state.
+        deletable: ``False``: ``delete`` leaves the object as it is (a singleton Twilio keeps).
+        replace_on: input paths (``source.type``) whose change needs a new object, beyond ``parent``
+            and ``key_field``.
+        ready: after a create or an update, wait until the object is ready (ACTIVE, COMPLETED).
         display_name: the input (Python name) that names objects of this type for people; a create
             looks for objects with the same value first (crash safety, see :mod:`._recovery`).
             ``None``: the type has no such name (no lookup before a create).
@@ -99,9 +118,28 @@ class ResourceSpec:
     update_body: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None
     update_defaults: Mapping[str, Any] = field(default_factory=dict)
     checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
+    parent: str | None = None
+    parent_pattern: str | None = None
+    parent_title: str = ""
+    parent_endpoint: Endpoint | None = None
+    key_field: str | None = None
+    singleton: bool = False
+    key_output: str | None = None
+    create_method: str = "POST"
+    update_method: str = "PUT"
+    etag: bool = False
+    deletable: bool = True
+    replace_on: tuple[str, ...] = ()
+    ready: Readiness | None = None
+
     display_name: str | None = "display_name"
     pristine: Callable[[Mapping[str, Any]], bool] = version_one
     owned: Callable[[Mapping[str, Any]], bool] = lambda _item: True
+
+    @functools.cached_property
+    def model_types(self) -> dict[str, Any]:
+        """Python names of the inputs sent to Twilio (the create model's fields) -> their type."""
+        return {python_name(n): f.annotation or Any for n, f in self.create_model.model_fields.items()}
 
     @functools.cached_property
     def display_name_wire(self) -> str | None:
@@ -113,8 +151,9 @@ class ResourceSpec:
 
     @functools.cached_property
     def input_types(self) -> dict[str, Any]:
-        """Python names of the inputs a user sets (the create model's fields) -> their type."""
-        return {python_name(n): f.annotation or Any for n, f in self.create_model.model_fields.items()}
+        """Python names of the inputs a user sets (the parent, then the create model's fields) -> their type."""
+        parent: dict[str, Any] = {self.parent: str} if self.parent else {}
+        return {**parent, **self.model_types}
 
     @functools.cached_property
     def input_fields(self) -> tuple[str, ...]:
@@ -124,8 +163,46 @@ class ResourceSpec:
     @functools.cached_property
     def output_fields(self) -> tuple[str, ...]:
         """Python names of every output (inputs, then server fields, then provider outputs)."""
+        key = (self.key_output,) if self.key_output else ()
         extra = (OPERATION_ID,) if self.endpoint.asynchronous else ()
-        return self.input_fields + self.server_fields + extra
+        return self.input_fields + key + self.server_fields + extra
+
+    # -- where an object lives, and its Pulumi id -----------------------------------------------
+
+    def split_id(self, pulumi_id: str) -> tuple[str | None, str | None]:
+        """``(parent id, key)`` of a Pulumi id: ``(None, id)`` for a top-level object, ``(store, None)``
+        for a singleton, ``(parent, key)`` for ``"{parent}/{key}"``."""
+        if self.singleton:
+            return pulumi_id, None
+        if self.parent:
+            parent, _, key = pulumi_id.partition("/")
+            return parent, key
+        return None, pulumi_id
+
+    def join_id(self, parent: str | None, key: str | None) -> str:
+        """The Pulumi id of the object ``key`` in ``parent`` (the inverse of :meth:`split_id`)."""
+        if self.singleton:
+            return str(parent)
+        if self.parent:
+            return f"{parent}/{key}"
+        return str(key)
+
+    def endpoint_in(self, parent: str | None) -> Endpoint:
+        """The collection, inside ``parent`` when it lives in one."""
+        return self.endpoint.at(parent) if parent is not None and self.endpoint.nested else self.endpoint
+
+    def replaced_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """Top-level inputs whose change needs a new object (the parent, the key field, and the paths
+        of ``replace_on``), comparing canonical forms; values not known yet count as changed."""
+        old, new = self.canonical(olds), self.canonical(news)
+        paths = [p for p in (self.parent, self.key_field) if p] + list(self.replace_on)
+        fields: list[str] = []
+        for path in paths:
+            if _at(old, path) != _at(new, path):
+                top = path.split(".", 1)[0]
+                if top not in fields:
+                    fields.append(top)
+        return fields
 
     @functools.cached_property
     def _adapters(self) -> dict[str, TypeAdapter[Any]]:
@@ -163,3 +240,16 @@ class ResourceSpec:
         """Input fields whose canonical forms differ (or are not known yet), in field order."""
         old, new = self.canonical(olds), self.canonical(news)
         return [name for name in self.input_fields if old.get(name) != new.get(name)]
+
+
+def _at(values: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted ``path`` (``source.type``) of a canonical form; ``None`` if absent, and
+    :data:`UNKNOWN` at or under a value not known yet."""
+    current: Any = values
+    for part in path.split("."):
+        if current is UNKNOWN:
+            return UNKNOWN
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current

@@ -95,6 +95,8 @@ def emulator_settings(emulator: EmulatorProcess) -> Settings:
         auth_token=DEMO_AUTH_TOKEN,
         intelligence_base_url=emulator.url,
         conversations_base_url=emulator.url,
+        memory_base_url=emulator.url,
+        knowledge_base_url=emulator.url,
     )
 
 

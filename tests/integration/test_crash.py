@@ -36,7 +36,7 @@ CREATES = {
 #: Generous deadlines (seconds): the machine is shared and timings stretch under load.
 DEADLINE = 240
 
-PROGRAM = '''
+PROGRAM = """
 import pulumi
 import pulumi_twilio_intelligence as twilio_ci
 
@@ -61,7 +61,7 @@ twilio_ci.ConversationConfiguration(
     memory_store_id="mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7",
     intelligence_configuration_ids=[intelligence.id],
 )
-'''
+"""
 
 
 class Project:
@@ -148,7 +148,9 @@ def _wait_for_commit(admin: httpx.Client, cli: subprocess.Popen[str], route: str
             assert held[0]["route"] == route, held
             return str(held[0]["id"])
         if cli.poll() is not None:
-            raise AssertionError(f"pulumi up ended before the {route} was committed:\n{cli.stdout.read() if cli.stdout else ''}")
+            raise AssertionError(
+                f"pulumi up ended before the {route} was committed:\n{cli.stdout.read() if cli.stdout else ''}"
+            )
         time.sleep(0.1)
     raise AssertionError(f"no {route} was committed within {DEADLINE} s")
 

@@ -26,7 +26,8 @@ def test_an_inline_program_reads_the_emulator_url_from_stack_config_not_os_envir
     before = dict(os.environ)
     stack = make_stack(program)
     config = stack.get_all_config()
-    assert config["twilio:intelligenceBaseUrl"].value == config["twilio:conversationsBaseUrl"].value == emulator.url
+    for api in ("intelligence", "conversations", "memory", "knowledge"):
+        assert config[f"twilio:{api}BaseUrl"].value == emulator.url
     outputs = {k: v.value for k, v in stack.up().outputs.items()}
     assert outputs["sentiment"].startswith("intelligence_operator_")
     assert outputs["operator"].startswith("intelligence_operator_")

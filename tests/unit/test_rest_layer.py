@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import email.utils
+from pathlib import Path
 
 import httpx
 import pytest
@@ -26,6 +27,7 @@ from pulumi_twilio_intelligence.errors import (
     UnexpectedResponseError,
 )
 from pulumi_twilio_intelligence.models import ConversationConfigurationCreate, OperatorRequest
+from pulumi_twilio_intelligence.testing import engine_env
 
 from .conftest import (
     CONVERSATION,
@@ -290,6 +292,28 @@ def test_settings_read_config_before_environment() -> None:
     assert settings.intelligence_base_url == "http://127.0.0.1:9"
     assert settings.conversations_base_url == "http://127.0.0.1:8"
     assert settings.credentials() == ("SK" + "c" * 32, "key-secret")  # an API key is preferred
+
+
+def test_memory_and_knowledge_base_urls_come_from_config_then_environment_else_twilios_hosts() -> None:
+    defaults = Settings.load({}, env={})
+    assert (defaults.base_url("memory"), defaults.base_url("knowledge")) == (
+        "https://memory.twilio.com",
+        "https://knowledge.twilio.com",
+    )
+    settings = Settings.load(
+        {"twilio:memoryBaseUrl": "http://127.0.0.1:7/"},
+        env={"TWILIO_MEMORY_BASE_URL": "http://127.0.0.1:6", "TWILIO_KNOWLEDGE_BASE_URL": "http://127.0.0.1:5/"},
+    )
+    assert settings.memory_base_url == "http://127.0.0.1:7"  # stack config first, no trailing slash
+    assert settings.base_url("knowledge") == "http://127.0.0.1:5"
+    with pytest.raises(ValueError, match="unknown API 'voice'"):
+        settings.base_url("voice")
+
+
+def test_the_engine_environment_points_every_api_at_the_emulator(tmp_path: Path) -> None:
+    env = engine_env(tmp_path, emulator_url="http://127.0.0.1:4")
+    for api in ("INTELLIGENCE", "CONVERSATIONS", "MEMORY", "KNOWLEDGE"):
+        assert env[f"TWILIO_{api}_BASE_URL"] == "http://127.0.0.1:4"
 
 
 @pytest.mark.parametrize(
