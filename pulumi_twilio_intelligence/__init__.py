@@ -9,6 +9,7 @@ from ._version import __version__
 from .errors import (
     ConfigurationError,
     ObjectGoneError,
+    OperationCancelledError,
     OperationFailedError,
     OperationTimeoutError,
     TwilioApiError,
@@ -22,6 +23,7 @@ from .resources import __all__ as _resources
 __all__ = [
     "ConfigurationError",
     "ObjectGoneError",
+    "OperationCancelledError",
     "OperationFailedError",
     "OperationTimeoutError",
     "TwilioApiError",

@@ -7,7 +7,8 @@
     ├── TwilioConnectionError        no answer from Twilio (network failure or timeout, after retries)
     ├── UnexpectedResponseError      Twilio answered 2xx with a body that is not the documented shape
     ├── TwilioApiError               Twilio answered with an error status (status, code, message, more_info)
-    │   ├── OperationFailedError     an asynchronous Operation ended FAILED or CANCELLED (RFC 9457 problem)
+    │   ├── OperationFailedError     an asynchronous Operation ended FAILED (RFC 9457 problem details)
+    │   │   └── OperationCancelledError  ... or CANCELLED: its change was not applied
     │   └── ObjectGoneError          an asynchronous create completed, but its object no longer exists
     ├── OperationTimeoutError        an Operation was still PENDING when our timeout ran out
     │   └── ProvisioningTimeoutError an object was not ready (ACTIVE, COMPLETED) when our timeout ran out
@@ -159,6 +160,23 @@ class OperationFailedError(TwilioApiError):
         if isinstance(code, int) and not isinstance(code, bool):
             kwargs.setdefault("code", code)
         super().__init__(int(problem.get("status") or 500), message, **kwargs)
+
+
+class OperationCancelledError(OperationFailedError):
+    """An asynchronous Operation ended CANCELLED (a terminal status the docs page lists, C8): the
+    write it carried was not applied. Attributes as :class:`OperationFailedError`; the message names
+    the write and the Operation and says what to do, without an HTTP status (there was none)."""
+
+    def _render(self) -> str:
+        where = f"{self.method} {self.path}" if self.method else "The write"
+        detail = self.details.get("detail") if isinstance(self.details, dict) else None
+        text = f"{where} was not applied: Operation {self.operation_id} was CANCELLED" + (
+            f": {detail}" if detail else ""
+        )
+        hint = self.hint or (
+            "Twilio (or someone in the account) cancelled it; run `pulumi up` again to send the write anew"
+        )
+        return f"{text}. {hint}"
 
 
 class ObjectGoneError(TwilioApiError):

@@ -57,10 +57,16 @@ class Endpoint:
 @dataclass(frozen=True)
 class WriteResult:
     """The outcome of a create or an update: the object as Twilio now returns it and, for
-    asynchronous writes, the completed Operation (a model of the API's :class:`OperationKind`)."""
+    asynchronous writes, the completed Operation (a model of the API's :class:`OperationKind`).
+
+    ``resource`` is ``{}`` after an asynchronous create whose 202 and Operation both named no id
+    (live Twilio does this, C4): the caller finds the object (by listing). ``replayed`` is true when
+    the Operation was an earlier one, replayed for an Idempotency-Key Twilio had already seen.
+    """
 
     resource: dict[str, Any]
     operation: Any = None
+    replayed: bool = False
 
 
 class Collection:
@@ -121,8 +127,10 @@ class Collection:
                 names it.
             ObjectGoneError: the Operation COMPLETED but its object is gone: Twilio replayed an
                 earlier create (same Idempotency-Key within 24 hours) whose object was deleted since.
-            UnexpectedResponseError: the Operation does not name the object (``related.configurationId``
-                or ``result.id``, as the API's :class:`OperationKind` says) and ``object_id`` is not given.
+
+        Returns ``WriteResult({}, operation)`` when neither the 202 nor the Operation names the object
+        (``related.configurationId`` or ``result.id``, as the API's :class:`OperationKind` says) and
+        ``object_id`` is not given (live Twilio, C4): the caller finds the object.
         """
         response = self.client.request("POST", self.url, json=body, headers=_headers(idempotency_key))
         kind = self.endpoint.operations
@@ -132,9 +140,7 @@ class Collection:
         operation = self._wait(accepted)
         id_ = object_id or kind.created_id(accepted.related, operation)
         if not id_:
-            raise UnexpectedResponseError(
-                f"POST {self.endpoint.path}: Operation {operation.operation_id} completed without naming the object"
-            )
+            return WriteResult({}, operation, replayed=accepted.is_replay(operation))
         try:
             return WriteResult(self.fetch(id_), operation)
         except TwilioApiError as exc:

@@ -16,7 +16,13 @@ from typing import Any
 
 import httpx
 
-from ..errors import OperationAbandonedError, OperationFailedError, OperationTimeoutError, UnexpectedResponseError
+from ..errors import (
+    OperationAbandonedError,
+    OperationCancelledError,
+    OperationFailedError,
+    OperationTimeoutError,
+    UnexpectedResponseError,
+)
 from ..models import Operation, WireModel
 from ._errors import scrub_json
 from ._http import TwilioClient
@@ -55,16 +61,18 @@ class OperationKind:
     Attributes:
         model: the wire model of ``GET .../Operations/{id}`` (read leniently: any status string).
         completed: statuses that end the wait successfully.
-        failed: statuses that end it with :class:`OperationFailedError` (the Operation's ``error``):
-            ``FAILED`` and ``CANCELLED`` (on Twilio's docs page, not in the documents' enums); the
-            change was not applied. Every other status (``PENDING``, ``RUNNING``...) means "not yet".
+        failed: statuses that end it with :class:`OperationFailedError` (the Operation's ``error``).
+        cancelled: statuses that end it with :class:`OperationCancelledError` at once (``CANCELLED``:
+            on the docs page, not in the documents' enums, C8). Every other status (``PENDING``,
+            ``RUNNING``...) means "not yet".
         created_id: the id of the object a completed create made, from the 202's ``related`` map and
             the completed Operation; ``None`` when neither names it.
     """
 
     model: type[WireModel]
     completed: frozenset[str] = frozenset({"COMPLETED"})
-    failed: frozenset[str] = frozenset({"FAILED", "CANCELLED"})
+    failed: frozenset[str] = frozenset({"FAILED"})
+    cancelled: frozenset[str] = frozenset({"CANCELLED"})
     created_id: Callable[[dict[str, str], Any], str | None] = result_id
 
 
@@ -158,8 +166,9 @@ def wait_for_operation(
     is given up on at the first poll.
 
     Raises:
-        OperationFailedError: the Operation ended FAILED or CANCELLED (the RFC 9457 problem, the
-            write's method and path, and whether it was a replayed earlier Operation).
+        OperationFailedError: the Operation ended FAILED (the RFC 9457 problem, the write's method and
+            path, and whether it was a replayed earlier Operation); ``OperationCancelledError`` when it
+            ended CANCELLED, at once.
         OperationAbandonedError: not finished, and named in ``abandon``.
         OperationTimeoutError: not finished after ``timeout`` seconds.
         TwilioApiError, TwilioConnectionError: polling itself failed (after the REST layer's retries).
@@ -185,9 +194,10 @@ def wait_for_operation(
         status = str(operation.status)
         if status in kind.completed:
             return operation
-        if status in kind.failed:
+        if status in kind.failed or status in kind.cancelled:
+            failure = OperationCancelledError if status in kind.cancelled else OperationFailedError
             problem = scrub_json(operation.error.to_wire(), client.settings.secrets()) if operation.error else None
-            raise OperationFailedError(
+            raise failure(
                 operation.operation_id,
                 problem,
                 created_at=operation.created_at,

@@ -238,11 +238,13 @@ class FieldError:
         reason: why the value is refused (``is required``, ``String should have at most 32 characters``).
         problems: for values with an inner structure (an operator's JSON Schema), every
             ``(place inside the value, reason)`` pair the validator listed in ``ctx["problems"]``.
+        kind: pydantic's error type (``too_long``, ``missing``, ``string_pattern_mismatch``...).
     """
 
     segments: Segments
     reason: str
     problems: tuple[tuple[str, str], ...] = ()
+    kind: str = ""
 
     @property
     def path(self) -> str:
@@ -256,7 +258,8 @@ def field_errors(model: type[WireModel], error: ValidationError, *, python: bool
     for err in error.errors(include_url=False):
         reason = "is required" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
         problems = (err.get("ctx") or {}).get("problems") or ()
-        found.append(FieldError(_field_segments(model, err["loc"], wire=not python), reason, tuple(problems)))
+        segments = _field_segments(model, err["loc"], wire=not python)
+        found.append(FieldError(segments, reason, tuple(problems), err["type"]))
     return found
 
 

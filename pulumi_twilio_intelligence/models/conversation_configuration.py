@@ -26,6 +26,11 @@ CallbackMethod = Literal["POST", "GET"]
 DISPLAY_NAME_PATTERN = r"^[a-zA-Z0-9-_ ]+$"
 IDEMPOTENCY_KEY_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
+#: Live limits the document does not state (Twilio's live-tested notes, C2): capture rules per
+#: channel of one configuration, and configurations per account.
+MAX_CAPTURE_RULES = 100
+MAX_CONFIGURATIONS = 10
+
 #: Server-side default of ``statusCallbacks[].method``.
 DEFAULT_CALLBACK_METHOD = "POST"
 
@@ -49,10 +54,11 @@ class CaptureRule(WireModel):
 
 
 class ChannelSetting(WireModel):
-    """``{statusTimeouts?, captureRules?}``: the settings of one channel (``VOICE``, ``SMS``...)."""
+    """``{statusTimeouts?, captureRules?}``: the settings of one channel (``VOICE``, ``SMS``...);
+    at most 100 capture rules (a live limit, C2)."""
 
     status_timeouts: StatusTimeouts | None = None
-    capture_rules: list[CaptureRule] | None = None
+    capture_rules: list[CaptureRule] | None = Field(None, max_length=MAX_CAPTURE_RULES)
 
 
 class StatusCallback(WireModel):

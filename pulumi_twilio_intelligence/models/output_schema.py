@@ -1,7 +1,8 @@
 """Rules for an Operator's ``outputSchema`` (JSON output), as the Intelligence v3 document states them.
 
 Twilio accepts a subset of JSON Schema: the root ``type`` is ``object``; the types ``string``,
-``number``, ``boolean``, ``integer``, ``object``, ``array`` and ``anyOf`` (``$defs``/``$ref`` allowed);
+``number``, ``boolean``, ``integer``, ``object``, ``array``, unions with ``"null"`` for nullable
+fields (``["string", "null"]``), and ``anyOf`` (``$defs``/``$ref`` allowed);
 at most 100 object properties and 1000 enum values in total and 10 levels of nesting; some keywords
 are refused. Twilio stores every object schema with ``additionalProperties: false`` and every property
 listed in ``required``, overwriting what was sent: :func:`canonical_output_schema` does the same.
@@ -16,6 +17,8 @@ MAX_PROPERTIES = 100
 MAX_NESTING = 10
 MAX_ENUM_VALUES = 1000
 SUPPORTED_TYPES = frozenset({"string", "number", "boolean", "integer", "object", "array"})
+#: Allowed only in a union with a supported type (``"type": ["string", "null"]``, a nullable field).
+NULL = "null"
 UNSUPPORTED_KEYWORDS = {
     "string": ("minLength", "maxLength"),
     "object": ("patternProperties", "unevaluatedProperties", "propertyNames", "minProperties", "maxProperties"),
@@ -59,10 +62,13 @@ def _walk(node: Any, path: str, depth: int, counts: dict[str, int], problems: li
     types = node.get("type")
     type_list = types if isinstance(types, list) else [types] if types is not None else []
     for t in type_list:
+        if t == NULL and isinstance(types, list) and len(type_list) > 1:
+            continue  # a nullable field: ["string", "null"]
         if t not in SUPPORTED_TYPES:
             problems.append((_join(path, "type"), f"type {t!r} is not supported"))
-        for keyword in UNSUPPORTED_KEYWORDS.get(t, ()):
-            if keyword in node:
+    for t, keywords in UNSUPPORTED_KEYWORDS.items():
+        for keyword in keywords:
+            if keyword in node:  # refused whatever the node's type (Twilio refuses the keyword)
                 problems.append((_join(path, keyword), f"the keyword '{keyword}' is not supported for {t}"))
     if isinstance(node.get("enum"), list):
         counts["enum"] += len(node["enum"])
@@ -101,7 +107,8 @@ def _close(node: Any) -> None:
     if not isinstance(node, dict):
         return
     props = node.get("properties")
-    if node.get("type") == "object" or isinstance(props, dict):
+    types = node.get("type")
+    if types == "object" or (isinstance(types, list) and "object" in types) or isinstance(props, dict):
         node["additionalProperties"] = False
         node["required"] = list(props) if isinstance(props, dict) else []
     for key in _SUBSCHEMA_MAPS:

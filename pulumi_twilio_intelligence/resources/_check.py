@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from ..client import Collection, Endpoint
 from ..errors import TwilioApiError, TwilioError
 from ..models import field_errors, unknown_keys
-from ._spec import ALLOW_DUPLICATE, EXISTING_ID, ResourceSpec
+from ._spec import ALLOW_DUPLICATE, EXISTING_ID, UPDATE_METHOD, UPDATE_METHODS, ResourceSpec
 
 if TYPE_CHECKING:
     from ..client import TwilioClient
@@ -81,7 +81,16 @@ class CheckContext:
         return self.remember(("fetch", endpoint.path, id_), lambda: Collection(client, endpoint).fetch(id_))
 
 
-def _under_unknown(data: Any, segments: Sequence[int | str]) -> bool:
+#: pydantic error types about a list or map itself (its length, its being a list or map): known as
+#: soon as the container is, even while its items are not (six rules whose operators are outputs of
+#: resources still to be created are six rules).
+SHAPE_ERRORS = frozenset({"too_long", "too_short", "list_type", "dict_type"})
+
+
+def _under_unknown(data: Any, segments: Sequence[int | str], kind: str = "") -> bool:
+    """Whether an error of type ``kind`` at ``segments`` depends on a value not known yet: the value
+    there, or one on the way to it, is unknown, or it is a container with unknowns inside and the
+    error is not about the container's shape (:data:`SHAPE_ERRORS`)."""
     current = data
     for segment in segments:
         if contains_unknowns(current) and not isinstance(current, (dict, list)):
@@ -92,6 +101,8 @@ def _under_unknown(data: Any, segments: Sequence[int | str]) -> bool:
             current = current[segment]
         else:
             return False
+    if isinstance(current, (dict, list)) and kind in SHAPE_ERRORS:
+        return False
     return contains_unknowns(current)
 
 
@@ -109,7 +120,7 @@ def validate_inputs(
         model.from_python(sent)
     except ValidationError as exc:
         for error in field_errors(model, exc, python=True):
-            if _under_unknown(sent, error.segments):
+            if _under_unknown(sent, error.segments, error.kind):
                 continue
             path = error.path or "inputs"
             if error.problems:  # one failure per place inside the value: output_schema.properties.a.minLength
@@ -125,6 +136,12 @@ def validate_inputs(
     allow = inputs.get(ALLOW_DUPLICATE)
     if allow is not None and not contains_unknowns(allow) and not isinstance(allow, bool):
         failures.append(CheckFailure(ALLOW_DUPLICATE, f"must be true or false, got {allow!r}"))
+    method = inputs.get(UPDATE_METHOD)
+    if method is not None and not contains_unknowns(method):
+        if not spec.replace_unless_in_place:
+            failures.append(CheckFailure(UPDATE_METHOD, f"is not an input of {spec.title}"))
+        elif method not in UPDATE_METHODS:
+            failures.append(CheckFailure(UPDATE_METHOD, f"must be one of {', '.join(map(repr, UPDATE_METHODS))}"))
     ctx = CheckContext(fields, client)
     for rule in spec.checks:
         failures.extend(rule(ctx))

@@ -40,8 +40,25 @@ from ..errors import (
 from ._check import validate_inputs, warn
 from ._idempotency import MAX_KEYS, idempotency_key
 from ._listing import Listing
-from ._recovery import advise, created_meanwhile, identical, lost_create, retry_verified, same_name, who
-from ._spec import ALLOW_DUPLICATE, EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, ResourceSpec
+from ._recovery import (
+    advise,
+    created_meanwhile,
+    find_created,
+    identical,
+    lost_create,
+    retry_verified,
+    same_name,
+    who,
+)
+from ._spec import (
+    ALLOW_DUPLICATE,
+    EXISTING_ID,
+    OPERATION_ID,
+    PROVIDER_INPUTS,
+    RESOURCE_IDENTITY,
+    UPDATE_METHOD,
+    ResourceSpec,
+)
 
 T = TypeVar("T")
 
@@ -143,15 +160,26 @@ class TwilioProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare canonical forms of the old outputs (state) and the new inputs; no request is sent.
 
-        ``__provider``, ``existing_id`` and server-managed fields are not compared, and Twilio's
-        defaults and normalisations are applied to both sides (:meth:`ResourceSpec.canonical`).
-        A change of what Twilio cannot update in place (the parent, a trait group's name, a knowledge
-        source's type: :meth:`ResourceSpec.replaced_fields`) is listed in ``replaces``.
+        ``__provider``, the provider's own inputs (``existing_id``, ``update_method``) and
+        server-managed fields are not compared, and Twilio's defaults and normalisations are applied
+        to both sides (:meth:`ResourceSpec.canonical`). A change of what Twilio cannot update in
+        place (the parent, a trait group's name, a knowledge source's type, a Conversation
+        Configuration's grouping type: :meth:`ResourceSpec.replaced_fields`), and of the inputs
+        replaced unless ``update_method`` is ``"in_place"`` (an Intelligence Configuration's rules:
+        :meth:`ResourceSpec.replaced_unless_in_place`), is listed in ``replaces``; a value not known
+        yet counts as changed. ``delete_before_replace`` is the spec's, when something is replaced.
         """
+        spec = self.SPEC
         olds, news = from_engine(olds), from_engine(news)
-        changed = self.SPEC.changed_fields(olds, news)
-        replaces = self.SPEC.replaced_fields(olds, news) if changed else []
-        result = DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False)
+        changed = spec.changed_fields(olds, news)
+        replaces = spec.replaced_fields(olds, news) if changed else []
+        replaces += [f for f in spec.replaced_unless_in_place(changed, news.get(UPDATE_METHOD)) if f not in replaces]
+        result = DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=[],
+            delete_before_replace=bool(replaces) and spec.delete_before_replace,
+        )
         self._note_replacement(_id, news, result)
         return result
 
@@ -172,7 +200,8 @@ class TwilioProvider(ResourceProvider):
         Asynchronous collections (Conversations v2) send a deterministic ``Idempotency-Key`` and
         wait for the Operation. When the answer to a synchronous create is lost (a timeout, a
         dropped connection, a 5xx), the object Twilio may have created is looked for and adopted if
-        exactly one fresh identical object exists (:mod:`._recovery`). Returns
+        exactly one fresh identical object exists (:mod:`._recovery`); so is the object of an
+        asynchronous create whose Operation completed without naming its id (C4). Returns
         ``CreateResult(id, outputs)``: the id is Twilio's, the outputs every field Twilio returns
         (Python names) plus the provider's own inputs.
 
@@ -247,7 +276,11 @@ class TwilioProvider(ResourceProvider):
             return WriteResult(fresh[0]) if len(fresh) == 1 else None
 
         def send(k: str | None) -> WriteResult:
-            return collection.create(body, idempotency_key=k, object_id=key)
+            result = collection.create(body, idempotency_key=k, object_id=key)
+            if result.resource or result.operation is None:
+                return result
+            # C4: Twilio named no id, neither in the 202 nor in the Operation: find the object
+            return WriteResult(find_created(spec, collection, props, result), result.operation)
 
         if spec.endpoint.asynchronous:
             return self._write(props, spec.create_method, collection.endpoint.path, body, None, send, settled)

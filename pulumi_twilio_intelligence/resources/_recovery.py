@@ -35,18 +35,22 @@ from typing import Any, TypeVar
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
-from ..client import TwilioClient, parse_response, retry_wait
+from ..client import MAX_PAGE_SIZE, Collection, TwilioClient, WriteResult, iso, iso_time, parse_response, retry_wait
 from ..errors import (
     DuplicateNameError,
+    ObjectGoneError,
     OperationFailedError,
     TwilioApiError,
     TwilioConnectionError,
     TwilioError,
+    UnexpectedResponseError,
 )
 from ._check import warn
 from ._spec import ALLOW_DUPLICATE, EXISTING_ID, RESOURCE_IDENTITY, ResourceSpec
 
 T = TypeVar("T")
+#: Seconds before an Operation that its object's creation date may show (``Date`` has whole seconds).
+MARGIN = 10.0
 
 
 def may_have_acted(exc: TwilioError) -> bool:
@@ -116,6 +120,58 @@ def lost_create(
         f'resource, set {EXISTING_ID}="{ids[0]}"; to create a second one all the same, set '
         f"{ALLOW_DUPLICATE}=True; or change display_name",
         ids,
+    )
+
+
+def find_created(
+    spec: ResourceSpec, collection: Collection, props: dict[str, Any], result: WriteResult
+) -> dict[str, Any]:
+    """The object of an asynchronous create whose 202 and Operation both named no id (live Twilio
+    may do this, C4; its advice: list the configurations and match the display name).
+
+    The object is the one of the collection that has every desired input (the canonical form
+    ``diff`` compares, display name included) and, when ``spec.created_at`` reads it, was created no
+    earlier than the Operation (by Twilio's clock, less :data:`MARGIN`). Nothing is ever created
+    here, so neither a retry nor a re-run can duplicate the object.
+
+    Args:
+        spec, collection, props: the resource, where it was created, the desired inputs.
+        result: the create's outcome (its completed Operation, and whether it was replayed).
+
+    Endpoint: ``GET {collection}`` (pages of 1000).
+
+    Raises:
+        ObjectGoneError: the Operation was a replayed earlier create and no such object exists any
+            more (deleted since): the create must be sent under the next Idempotency-Key.
+        UnexpectedResponseError: no such object after a fresh Operation.
+        TwilioError: several objects could be the one: the message names them and says how to
+            adopt the right one with ``existing_id``.
+    """
+    operation = result.operation
+    operation_id = operation.operation_id if operation else "?"
+    since = (iso_time(operation.created_at) if operation else None) or 0.0
+    created_at = spec.created_at
+    found = [
+        item
+        for item in collection.list(page_size=MAX_PAGE_SIZE)
+        if identical(spec, item, props)
+        and (created_at is None or (iso_time(created_at(collection.client, item)) or since) >= since - MARGIN)
+    ]
+    write = f"POST {spec.endpoint.path}: Operation {operation_id} completed without naming the new {spec.title}'s id"
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        ids = ", ".join(str(item.get("id")) for item in found)
+        raise TwilioError(
+            f"{write}, and {len(found)} {spec.title}s with these inputs exist ({ids}): adopt the one this "
+            f'resource made with existing_id="<id>" (and delete the others, or give them another '
+            "display_name), then run `pulumi up`"
+        )
+    if result.replayed:
+        raise ObjectGoneError("", f"{write}, and no {spec.title} with these inputs exists any more")
+    raise UnexpectedResponseError(
+        f"{write}, and no {spec.title} with these inputs was listed since {iso(since)}: run `pulumi up` "
+        "again (it resumes the same Operation and looks again)"
     )
 
 

@@ -22,6 +22,7 @@ from ..models._base import NULL_AS_ABSENT
 if TYPE_CHECKING:
     from pulumi.dynamic import CheckFailure
 
+    from ..client import TwilioClient
     from ._check import CheckContext
 
 #: Inputs only the provider uses (never sent to Twilio, never compared by ``diff``).
@@ -32,9 +33,13 @@ ALLOW_DUPLICATE = "allow_duplicate_display_name"
 #: Idempotency-Keys and names the resource in warnings. (The key is ``__name`` for the states
 #: written so far.)
 RESOURCE_IDENTITY = "__name"
+#: How a change of a field in :attr:`ResourceSpec.replace_unless_in_place` is applied: ``"replace"``
+#: (the default: a new object, then the old one deleted) or ``"in_place"`` (``PUT``).
+UPDATE_METHOD = "update_method"
+UPDATE_METHODS = ("replace", "in_place")
 #: Outputs only the provider writes.
 OPERATION_ID = "operation_id"
-PROVIDER_INPUTS = (EXISTING_ID, ALLOW_DUPLICATE, RESOURCE_IDENTITY)
+PROVIDER_INPUTS = (EXISTING_ID, ALLOW_DUPLICATE, RESOURCE_IDENTITY, UPDATE_METHOD)
 
 
 def version_one(item: Mapping[str, Any]) -> bool:
@@ -77,6 +82,9 @@ class ResourceSpec:
             (keeps rule ids); by default the desired body as it is.
         update_defaults: inputs sent on update when the user set none (fields PUT requires).
         checks: extra ``check`` rules beyond the wire model (cross-field, online).
+        created_at: when Twilio created an object (ISO-8601), if it is still as created, else
+            ``None``: an asynchronous create whose Operation named no id (C4) adopts only an object
+            created since the Operation (see :func:`._recovery.find_created`).
         parent: the input naming the object the collection lives in (``memory_store_id``): its value
             fills ``{parent}`` in the endpoint's path, it is an input and an output, and a change of
             it needs a new object. The Pulumi id is then ``"{parent}/{key}"``.
@@ -96,6 +104,11 @@ class ResourceSpec:
         replace_on: input paths (``source.type``) whose change needs a new object, beyond ``parent``
             and ``key_field``.
         ready: after a create or an update, wait until the object is ready (ACTIVE, COMPLETED).
+        replace_unless_in_place: inputs whose change replaces the object unless the resource's
+            ``update_method`` input is ``"in_place"`` (then they are updated in place).
+        delete_before_replace: a replacement deletes the old object first (a per-account limit
+            would refuse the new one while the old one exists); otherwise the new one is created
+            first and the old one deleted after the dependents were updated.
         display_name: the input (Python name) that names objects of this type for people; a create
             looks for objects with the same value first (crash safety, see :mod:`._recovery`).
             ``None``: the type has no such name (no lookup before a create).
@@ -118,6 +131,7 @@ class ResourceSpec:
     update_body: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None
     update_defaults: Mapping[str, Any] = field(default_factory=dict)
     checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
+    created_at: Callable[[TwilioClient, dict[str, Any]], str | None] | None = None
     parent: str | None = None
     parent_pattern: str | None = None
     parent_title: str = ""
@@ -131,6 +145,8 @@ class ResourceSpec:
     deletable: bool = True
     replace_on: tuple[str, ...] = ()
     ready: Readiness | None = None
+    replace_unless_in_place: tuple[str, ...] = ()
+    delete_before_replace: bool = False
 
     display_name: str | None = "display_name"
     pristine: Callable[[Mapping[str, Any]], bool] = version_one
@@ -203,6 +219,14 @@ class ResourceSpec:
                 if top not in fields:
                     fields.append(top)
         return fields
+
+    def replaced_unless_in_place(self, changed: list[str], update_method: Any) -> list[str]:
+        """The inputs among ``changed`` that :attr:`replace_unless_in_place` lists, unless the
+        resource's ``update_method`` input is ``"in_place"`` (``None``, or a value not known yet,
+        means the default ``"replace"``)."""
+        if update_method == "in_place":
+            return []
+        return [name for name in changed if name in self.replace_unless_in_place]
 
     @functools.cached_property
     def _adapters(self) -> dict[str, TypeAdapter[Any]]:

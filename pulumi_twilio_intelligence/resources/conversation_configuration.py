@@ -86,6 +86,9 @@ CONVERSATION_CONFIGURATION = ResourceSpec(
     normalise=_normalise,
     update_defaults={"channel_settings": {}},  # PUT requires channelSettings
     checks=(check_intelligence_configurations,),
+    created_at=lambda _client, item: item.get("createdAt"),
+    replace_on=("conversation_grouping_type",),  # C1: immutable after creation
+    delete_before_replace=True,  # C2: at most 10 per account, so the old one goes first
 )
 
 
@@ -103,7 +106,9 @@ class ConversationConfiguration(TwilioResource, module=MODULE, name="Conversatio
     Operations, awaited up to ``twilio:operationTimeout`` seconds. Outputs: every input plus
     ``version``, ``created_at``, ``updated_at`` (ISO-8601), ``trait_extraction_strategy_ids`` and
     ``observation_extraction_strategy_ids`` (when Twilio returns them) and ``operation_id`` (the last
-    write's Operation). Every field updates in place; nothing forces a replacement.
+    write's Operation). A change of ``conversation_grouping_type`` replaces the configuration,
+    delete-before-create (Twilio allows 10 per account): capture stops until the new one exists.
+    Every other field updates in place.
 
     Args:
         resource_name: the Pulumi resource name.

@@ -6,7 +6,7 @@ replacements; existing rules are sent with their ids so that rule ids stay stabl
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 from pulumi.dynamic import CheckFailure
@@ -212,6 +212,9 @@ INTELLIGENCE_CONFIGURATION = ResourceSpec(
     normalise=_normalise,
     update_body=keep_rule_ids,
     checks=(check_rule_operators,),
+    # I1: a PUT of the rules may leave the new version inactive: by default a new configuration
+    # replaces the old one (created first; the engine re-points the dependents, then deletes it)
+    replace_unless_in_place=("rules",),
 )
 
 
@@ -236,6 +239,10 @@ class IntelligenceConfiguration(TwilioResource, module=MODULE, name="Intelligenc
             "context": {...}}``.
         description: free text.
         existing_id: adopt this existing configuration (updated to these inputs); read at creation only.
+        update_method: how a change of ``rules`` is applied: ``"replace"`` (the default: a new
+            configuration is created, the Conversation Configurations attaching this one are updated
+            to its id, then this one is deleted) or ``"in_place"`` (the documented ``PUT``, which live
+            Twilio may leave inactive). ``display_name`` and ``description`` always change in place.
         allow_duplicate_display_name: create the object even when another of its type has the same
             display name (by default such a create is refused, or, for an identical never-updated
             object, adopts it as this resource's own interrupted create); only read at creation.
@@ -260,6 +267,7 @@ class IntelligenceConfiguration(TwilioResource, module=MODULE, name="Intelligenc
         rules: pulumi.Input[list[pulumi.Input[RuleArgs]]],
         description: pulumi.Input[str] | None = None,
         existing_id: pulumi.Input[str] | None = None,
+        update_method: pulumi.Input[Literal["replace", "in_place"]] | None = None,
         allow_duplicate_display_name: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -270,6 +278,7 @@ class IntelligenceConfiguration(TwilioResource, module=MODULE, name="Intelligenc
                 "description": description,
                 "rules": rules,
                 "existing_id": existing_id,
+                "update_method": update_method,
                 "allow_duplicate_display_name": allow_duplicate_display_name,
             },
             opts,

@@ -35,10 +35,12 @@ def test_quickstart_lifecycle(
     state = json.loads(exported)
     assert state["deployment"]["resources"]
 
-    # edit the operator's prompt: its version increments and the rule pins the new version
+    # edit the operator's prompt: its version increments, and the rule pinning the new version
+    # replaces the Intelligence Configuration (its default update_method), to which the Conversation
+    # Configuration is re-pointed
     stack.workspace.program = load_program(edited_quickstart(tmp_path))  # type: ignore[attr-defined]
     up2 = stack.up()
-    assert up2.summary.resource_changes == {"same": 2, "update": 2}
+    assert up2.summary.resource_changes == {"same": 1, "update": 2, "replace": 1}
     assert up2.outputs["operator_version"].value == 2
     remote_operator = api.get(f"/v3/ControlPlane/Operators/{outputs['operator_id']}").raise_for_status().json()
     assert remote_operator["prompt"].startswith(EDITED_PROMPT) and remote_operator["version"] == 2

@@ -130,7 +130,9 @@ def test_intelligence_outputs_carry_rule_ids(make_provider: Factory, ids: Ids) -
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_diff_right_after_create_is_empty_and_never_replaces(make_provider: Factory, ids: Ids, case: str) -> None:
+def test_diff_right_after_create_is_empty_and_a_display_name_change_is_in_place(
+    make_provider: Factory, ids: Ids, case: str
+) -> None:
     provider = make_provider(CASES[case][0])
     inputs = _inputs(case, ids)
     created = provider.create(to_engine(inputs))
@@ -161,7 +163,7 @@ def test_diff_of_a_value_not_known_yet_is_a_change(make_provider: Factory, ids: 
     created = provider.create(to_engine(inputs))
     rules = [RULE_A | {"operators": [{"id": Unknown()}]}]
     result = provider.diff(created.id, created.outs, {**inputs, "rules": rules})
-    assert result.changes is True and result.replaces == []
+    assert result.changes is True and result.replaces == ["rules"]  # a rule change replaces, by default
 
 
 # -- update ------------------------------------------------------------------------------------

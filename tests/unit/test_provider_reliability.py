@@ -199,8 +199,10 @@ def test_a_cancelled_operation_fails_at_once_and_the_next_up_makes_a_fresh_attem
     with use_transport(recorder):
         with pytest.raises(OperationFailedError) as err:
             make_provider(ConversationConfigurationProvider).create(to_engine(CONVERSATION))
-        assert str(err.value).startswith(
-            f"POST {V2} failed with HTTP 409: Operation {err.value.operation_id} CANCELLED"
+        assert str(err.value) == (
+            f"POST {V2} was not applied: Operation {err.value.operation_id} was CANCELLED. Twilio did not apply this "
+            "POST. If the problem is about the inputs, correct them; then run `pulumi up` again: it makes a fresh "
+            "attempt (a new Idempotency-Key)"
         )
         assert err.value.state == "CANCELLED"
         assert [r.url.path for r in recorder.requests].count(
