@@ -15,7 +15,7 @@ import jsonschema
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from ..client import OPERATORS
+from ..client import OPERATORS, operator_versions
 from ..models import LanguageOperator, OperatorRequest, canonical_output_schema
 from ..models.operator import OPERATOR_ID_PATTERN, OutputFormat
 from ..models.parameters import default_problem
@@ -148,6 +148,11 @@ OPERATOR = ResourceSpec(
     normalise=_normalise,
     checks=(check_prompt_parameters, check_output_schema, check_parameter_defaults, check_training_examples),
     owned=is_custom,
+    also_answers=lambda operator: (
+        [(operator_versions(operator["id"]), str(operator["version"]))]
+        if "id" in operator and "version" in operator
+        else []
+    ),
 )
 
 
