@@ -16,7 +16,7 @@ from pulumi.dynamic import DiffResult
 from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_twilio_intelligence.client import TwilioClient, use_transport
-from pulumi_twilio_intelligence.emulator import InProcessEmulator, ManualClock
+from pulumi_twilio_intelligence.emulator import ManualClock
 from pulumi_twilio_intelligence.errors import (
     DuplicateNameError,
     OperationFailedError,
@@ -31,6 +31,7 @@ from pulumi_twilio_intelligence.resources import (
     OperatorProvider,
     _provider,
 )
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from .conftest import (
     CONFIGURATIONS,
