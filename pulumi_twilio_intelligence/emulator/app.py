@@ -75,6 +75,7 @@ def _endpoint(emulator: Emulator, service: Service, routes: dict[str, Route]) ->
             )
             with emulator.store.transaction():
                 reply = route.handler(call)
+            await emulator.hooks.after_commit(f"{route.method} {template}", reply.status, reply.body)
         except EmulatorError as error:
             return _error_response(service, error)
         except Exception:
@@ -107,7 +108,8 @@ def build_app(emulator: Emulator) -> Starlette:
         for template, methods in by_template.items():
             endpoint = _endpoint(emulator, service, methods)
             routes.append(StarletteRoute(template, endpoint, methods=list(HTTP_METHODS)))
-    routes.extend(admin_routes(emulator))
+    api_routes = frozenset(f"{r.method} {r.template}" for service in SERVICES for r in service.routes)
+    routes.extend(admin_routes(emulator, api_routes))
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
     app.router.redirect_slashes = False  # Twilio paths are exact: ".../Operators/" is a 404, not a redirect
     app.state.emulator = emulator
