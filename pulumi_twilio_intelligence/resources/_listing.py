@@ -26,8 +26,8 @@ class Listing:
 
     Attributes:
         own: ids of the objects this process created (never adopted as a lost create).
-        replacing: resource identity -> the id of the object it replaces, from ``diff`` (a replacement
-            may share the display name of the object it replaces).
+        replacing: resource identity -> the id of the object it manages, noted by ``diff``: if the
+            engine replaces that resource, the new object may share the old one's display name.
     """
 
     def __init__(self) -> None:

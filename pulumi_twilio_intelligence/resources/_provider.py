@@ -191,13 +191,15 @@ class TwilioProvider(ResourceProvider):
             stables=[],
             delete_before_replace=bool(replaces) and spec.delete_before_replace,
         )
-        self._note_replacement(_id, news, result)
+        self._note_managed(_id, news)
         return result
 
-    def _note_replacement(self, id_: str, news: dict[str, Any], result: DiffResult) -> None:
-        """Remember which object a replacement replaces: its create may reuse that display name."""
+    def _note_managed(self, id_: str, news: dict[str, Any]) -> None:
+        """Remember which object this resource manages now: should the engine replace it (a diff
+        that asks for it, ``replacement_trigger``, ``--replace``), the new object's create may reuse
+        that display name while the old object still exists."""
         identity = news.get(RESOURCE_IDENTITY)
-        if not result.replaces or not identity:
+        if not identity:
             return
         parent, key = self.SPEC.split_id(id_)
         if key is not None:

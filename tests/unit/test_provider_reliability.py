@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from pulumi.dynamic import DiffResult
 from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_twilio_intelligence.client import TwilioClient, use_transport
@@ -373,8 +372,8 @@ def test_a_replacement_may_reuse_the_display_name_of_the_object_it_replaces(
     provider = make_provider(IntelligenceConfigurationProvider)
     old = provider.create(to_engine(INTELLIGENCE))
     news = to_engine({**INTELLIGENCE, "description": "replaced"})
-    # as a diff that asks for a replacement (create before delete) tells the provider
-    provider._note_replacement(old.id, news, DiffResult(changes=True, replaces=["rules"]))
+    # the engine diffs the resource, then replaces it (create before delete: e.g. replacement_trigger)
+    provider.diff(old.id, old.outs, news)
     new = provider.create(news)
     provider.delete(old.id, old.outs)
     assert new.id != old.id and twilio.custom_resources() == {"intelligence_configuration": 1}
