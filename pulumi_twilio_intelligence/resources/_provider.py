@@ -166,6 +166,9 @@ class TwilioProvider(ResourceProvider):
         who = news.get(RESOURCE_IDENTITY) or self.SPEC.type_name
         for message in warnings:
             warn(f"{who}: {message}")
+        if olds and olds.get(RESOURCE_IDENTITY):  # the resource has state: a create of it is a replacement
+            previous: dict[str, Any] = self.__dict__.setdefault("_previous_inputs", {})
+            previous[olds[RESOURCE_IDENTITY]] = from_engine(olds)
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -239,9 +242,9 @@ class TwilioProvider(ResourceProvider):
         listing, identity = self._listing(collection), who(spec, props)
         looks = spec.display_name_wire is not None and not props.get(ALLOW_DUPLICATE)
         objects = listing.items(collection) if looks or not spec.endpoint.asynchronous else []
-        found = lost_create(
-            spec, same_name(spec, objects, props, replaced=listing.replacing.get(identity)), props, listing.own
-        )
+        previous = self.__dict__.get("_previous_inputs", {}).get(identity)
+        matches = same_name(spec, objects, props, replaced=listing.replacing.get(identity), previous=previous)
+        found = lost_create(spec, matches, props, listing.own)
         if found is not None:
             listing.record(found, own=True)
             return self._created(collection, parent, key, WriteResult(found), props)

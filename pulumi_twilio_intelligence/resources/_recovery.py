@@ -67,15 +67,27 @@ def who(spec: ResourceSpec, props: dict[str, Any]) -> str:
 
 
 def same_name(
-    spec: ResourceSpec, objects: Iterable[dict[str, Any]], props: dict[str, Any], *, replaced: str | None = None
+    spec: ResourceSpec,
+    objects: Iterable[dict[str, Any]],
+    props: dict[str, Any],
+    *,
+    replaced: str | None = None,
+    previous: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The objects (wire shape) a create of ``props`` would duplicate: users' objects with the same
-    display name, other than ``replaced`` (the object this resource replaces); ``[]`` when the type
+    display name, other than the object this resource replaces: ``replaced`` (its id as ``diff``
+    saw it), else the oldest object with the ``previous`` inputs (the resource's inputs in the state,
+    as ``check`` saw them: the engine may replace a resource without asking ``diff``, e.g. for a
+    ``replacement_trigger``; ids are TTIDs, whose ULIDs sort by creation time). ``[]`` when the type
     has no display name or ``props`` allow duplicates."""
     key, name = spec.display_name_wire, props.get(spec.display_name or "")
     if key is None or name is None or props.get(ALLOW_DUPLICATE):
         return []
-    return [o for o in objects if o.get(key) == name and o.get("id") != replaced and spec.owned(o)]
+    found = [o for o in objects if o.get(key) == name and spec.owned(o)]
+    if replaced is None and previous is not None:
+        old = sorted(str(o.get("id")) for o in found if identical(spec, o, previous))
+        replaced = old[0] if old else None
+    return [o for o in found if o.get("id") != replaced]
 
 
 def lost_create(

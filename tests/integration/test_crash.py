@@ -117,25 +117,33 @@ class Project:
         assert done.returncode == 0, f"pulumi up failed:\n{done.stdout}\n{done.stderr}"
 
 
-def _group(pgid: int) -> list[tuple[int, str]]:
-    """(pid, command line) of every live process in process group ``pgid`` (from /proc)."""
-    found = []
+def _descendants(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of every live descendant of ``pid`` (from /proc): the CLI's language host
+    and plugins (Pulumi starts plugins in process groups of their own)."""
+    children: dict[int, list[int]] = {}
+    commands: dict[int, str] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if os.getpgid(int(entry.name)) != pgid:
-                continue
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except (OSError, ProcessLookupError):
+            stat = (entry / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, ValueError, IndexError):
             continue
-        found.append((int(entry.name), cmdline))
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        found.append((child, commands.get(child, "")))
+        todo.extend(children.get(child, []))
     return found
 
 
-def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signal.SIGKILL)
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def _wait_for_commit(admin: httpx.Client, cli: subprocess.Popen[str], route: str) -> str:
@@ -188,18 +196,21 @@ def test_a_kill_right_after_each_kind_of_create_leaves_no_duplicate_and_nothing_
             project.run("config", "set", "generation", str(generation))
             admin.post("/__emulator/hooks", json={"route": route, "holdSeconds": 60}).raise_for_status()
             cli = project.start("up", "--yes", "--skip-preview")
+            family: list[int] = []
             try:
                 committed = _wait_for_commit(admin, cli, route)
+                family = [pid for pid, _cmd in _descendants(cli.pid)]
                 if target == "cli":
                     cli.send_signal(signal.SIGKILL)
                     cli.wait(timeout=DEADLINE)
                 else:
-                    [provider] = [pid for pid, cmd in _group(cli.pid) if "pulumi.dynamic" in cmd]
+                    [provider] = [pid for pid, cmd in _descendants(cli.pid) if "-m pulumi.dynamic" in cmd]
                     os.kill(provider, signal.SIGKILL)
                     admin.delete("/__emulator/hooks").raise_for_status()
                     assert cli.wait(timeout=DEADLINE) != 0  # the engine reports the provider's death
             finally:
-                _kill_group(cli.pid)  # what the CLI leaves behind dies with it (as with the machine)
+                cli.kill()
+                _kill(family)  # what the CLI leaves behind dies with it (as with the machine)
                 admin.delete("/__emulator/hooks").raise_for_status()
             project.up()
             g = generation

@@ -379,6 +379,19 @@ def test_a_replacement_may_reuse_the_display_name_of_the_object_it_replaces(
     assert new.id != old.id and twilio.custom_resources() == {"intelligence_configuration": 1}
 
 
+def test_a_replacement_the_engine_decides_without_diff_may_reuse_the_display_name(
+    make_provider: Factory, twilio: InProcessEmulator
+) -> None:
+    """``replacement_trigger``: the engine replaces without asking ``diff``; ``check`` saw the old inputs."""
+    inputs = to_engine({**OPERATOR, "__name": "test/dev/Operator/adherence"})
+    old = make_provider(OperatorProvider).create(inputs)
+    provider = make_provider(OperatorProvider)  # the next deployment
+    assert provider.check(inputs, inputs).failures == []
+    new = provider.create(inputs)
+    provider.delete(old.id, old.outs)
+    assert new.id != old.id and twilio.custom_resources() == {"operator": 1}
+
+
 def test_crash_safety_costs_one_listing_per_resource_type_per_deployment(
     make_provider: Factory, twilio: InProcessEmulator, sleeps: list[float]
 ) -> None:
