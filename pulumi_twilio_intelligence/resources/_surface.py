@@ -211,6 +211,8 @@ def output_doc(spec: ResourceSpec, name: str) -> str:
     field = model_field(spec.response_model, name)
     if field is not None:
         return field_doc(spec.response_model, field)
+    if name == spec.key_output:
+        return f"The object's own id (the resource's id is ``<{spec.parent}>/<{name}>``)."
     return PROVIDER_DOCS.get(name, "")
 
 
