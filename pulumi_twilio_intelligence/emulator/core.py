@@ -19,8 +19,11 @@ from .backend import AccountBackend, BackendDict
 from .conversations.models import ConversationsBackend
 from .errors import EmulatorError, bad_request, not_found
 from .faults import Faults
+from .hooks import Hooks
 from .ids import IdFactory
 from .intelligence.models import IntelligenceBackend
+from .knowledge.models import KnowledgeBackend
+from .memory.models import MemoryBackend
 from .state import Store
 
 M = TypeVar("M", bound=WireModel)
@@ -38,6 +41,9 @@ class Emulator:
         faults: fault injection and timing (see :class:`Faults`).
         seed: makes minted ids reproducible.
         clock: seconds since the epoch (replace it to drive Operations in tests).
+        strict_references: refuse (400 naming ``memoryStoreId``) a Conversation Configuration whose
+            Memory Store does not exist in the account; live Twilio accepts it (and then fails
+            silently), and so does the emulator by default.
 
     Raises:
         ValueError: an Account SID is not ``AC`` followed by 32 hex digits.
@@ -58,6 +64,7 @@ class Emulator:
         faults: Faults | None = None,
         seed: int | None = None,
         clock: Callable[[], float] = time.time,
+        strict_references: bool = False,
     ) -> None:
         self.accounts = Accounts()
         for sid, token in (accounts or {}).items():
@@ -70,11 +77,16 @@ class Emulator:
         self.clock = clock
         self.ids = IdFactory(seed, clock)
         self.faults = faults or Faults()
+        #: Commit hooks for crash tests (admin API ``/__emulator/hooks``).
+        self.hooks = Hooks()
         #: Every API's backends, in registration order (:meth:`register`).
         self.backends: list[BackendDict[Any]] = []
         # the APIs (see "Adding an API" in the package's docstring)
         self.intelligence = self.register(IntelligenceBackend)
         self.conversations = self.register(ConversationsBackend)
+        self.memory = self.register(MemoryBackend)
+        self.knowledge = self.register(KnowledgeBackend)
+        self.strict_references = strict_references
         self._counts: Counter[str] = Counter()
         self._counts_lock = threading.Lock()
 
@@ -138,9 +150,10 @@ class Emulator:
             self._counts.clear()
 
     def reset(self) -> None:
-        """Forget all state and request counts (accounts and faults stay)."""
+        """Forget all state, request counts and commit hooks (accounts and faults stay)."""
         self.store.reset()
         self.reset_counts()
+        self.hooks.clear()
 
     def custom_resources(self, account: str | None = None) -> dict[str, int]:
         """How many user-created objects exist (Twilio-authored operators excluded), per kind."""
