@@ -43,7 +43,6 @@ from pulumi_twilio_intelligence.resources._provider import from_engine
 from pulumi_twilio_intelligence.resources.operator import OPERATOR
 from pulumi_twilio_intelligence.testing import local_stack
 
-MEMORY_STORE_ID = "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7"
 PARALLEL = 64
 HOOK = {"type": "WEBHOOK", "method": "POST", "url": "https://example.com/hook"}
 
@@ -54,6 +53,7 @@ def program(n: int, edited: int = 0) -> Callable[[], None]:
     operators_n, configs_n = n // 2, n // 4
 
     def run() -> None:
+        store = twilio_ci.MemoryStore("memory", display_name="scale-memory")  # the configurations' store
         operators = [
             twilio_ci.Operator(
                 f"op{i}",
@@ -90,7 +90,7 @@ def program(n: int, edited: int = 0) -> Callable[[], None]:
                 display_name=f"Line {i}",
                 description="edited" if i < edited // 2 else "original",
                 conversation_grouping_type="GROUP_BY_PROFILE",
-                memory_store_id=MEMORY_STORE_ID,
+                memory_store_id=store.id,
                 intelligence_configuration_ids=[configurations[i].id],
             )
         pulumi.export("n", n)

@@ -173,13 +173,16 @@ class TwilioClient:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
         content: bytes | None = None,
         authenticated: bool = True,
     ) -> httpx.Response:
         """Send one request, retrying what is safe to retry, and return a 2xx response.
 
-        ``content`` is a raw body (instead of ``json``); ``authenticated=False`` sends no credentials
-        (a presigned upload URL, which may be on another host: credentials only ever go to Twilio).
+        ``json`` is sent as a JSON body (the v2 and v3 APIs); ``data`` form-encoded
+        (``application/x-www-form-urlencoded``, Twilio's 2010 API); ``content`` a raw body.
+        ``authenticated=False`` sends no credentials (a presigned upload URL, which may be on another
+        host: credentials only ever go to Twilio).
 
         Retries: 429 and connection errors always; 5xx and lost responses only for GET/DELETE or
         when ``headers`` carry an ``Idempotency-Key``; at most ``settings.max_retries`` times, waiting
@@ -201,7 +204,9 @@ class TwilioClient:
         secrets = self.settings.secrets()
 
         def attempt() -> httpx.Response:
-            response = client.request(method, url, json=json, params=params, headers=headers, content=content)
+            response = client.request(
+                method, url, json=json, data=data, params=params, headers=headers, content=content
+            )
             date = self._note_date(response)
             if response.is_success:
                 return response
