@@ -32,12 +32,15 @@ class Endpoint:
         operations: for collections whose writes answer 202 with an Operation that must be awaited
             (Conversations v2, Memory v1, Knowledge v2 ControlPlane), how that API's Operations read.
         envelope: the key that wraps a fetched object (``{"traitGroup": {...}, "meta": ...}``), if any.
+        max_page_size: the largest ``pageSize`` the list takes (100 on the Memory and Knowledge
+            ControlPlanes, 1000 elsewhere); :meth:`Collection.list` asks for no more.
     """
 
     api: Api
     path: str
     operations: OperationKind | None = None
     envelope: str | None = None
+    max_page_size: int = 1000
 
     @property
     def asynchronous(self) -> bool:
@@ -89,7 +92,7 @@ class Collection:
 
     def list(self, params: Mapping[str, Any] | None = None, page_size: int = 50) -> Iterator[dict[str, Any]]:
         """``GET {path}``: every object, following ``meta.nextToken`` across pages."""
-        return iter_items(self.client, self.url, params=params, page_size=page_size)
+        return iter_items(self.client, self.url, params=params, page_size=min(page_size, self.endpoint.max_page_size))
 
     def fetch(self, id_: str | None) -> dict[str, Any]:
         """``GET {path}/{id}``: the object (wire shape, out of its envelope if the endpoint has one).

@@ -25,17 +25,23 @@ MEMORY_OPERATIONS = OperationKind(ControlPlaneOperation)
 #: Knowledge v2 Operations (``/v2/ControlPlane/Operations/{id}`` on knowledge.twilio.com): the same shape.
 KNOWLEDGE_OPERATIONS = OperationKind(ControlPlaneOperation)
 #: Memory Stores (Memory v1): create, PATCH and delete are asynchronous Operations.
-MEMORY_STORES = Endpoint("memory", "/v1/ControlPlane/Stores", operations=MEMORY_OPERATIONS)
+MEMORY_STORES = Endpoint("memory", "/v1/ControlPlane/Stores", operations=MEMORY_OPERATIONS, max_page_size=100)
 #: A store's Trait Groups, addressed by display name; a fetched group comes as ``{traitGroup, meta}``.
 TRAIT_GROUPS = Endpoint(
-    "memory", f"{MEMORY_STORES.path}/{PARENT}/TraitGroups", operations=MEMORY_OPERATIONS, envelope="traitGroup"
+    "memory",
+    f"{MEMORY_STORES.path}/{PARENT}/TraitGroups",
+    operations=MEMORY_OPERATIONS,
+    envelope="traitGroup",
+    max_page_size=100,
 )
 #: A store's Identity Resolution Settings: one per store, at this URL itself (GET, PUT with If-Match).
 IDENTITY_RESOLUTION_SETTINGS = Endpoint(
     "memory", f"{MEMORY_STORES.path}/{PARENT}/IdentityResolutionSettings", operations=MEMORY_OPERATIONS
 )
 #: Knowledge Bases (Knowledge v2): create, PATCH and delete are asynchronous Operations.
-KNOWLEDGE_BASES = Endpoint("knowledge", "/v2/ControlPlane/KnowledgeBases", operations=KNOWLEDGE_OPERATIONS)
+KNOWLEDGE_BASES = Endpoint(
+    "knowledge", "/v2/ControlPlane/KnowledgeBases", operations=KNOWLEDGE_OPERATIONS, max_page_size=100
+)
 #: A Knowledge Base's knowledge sources: synchronous writes (201, 200 or 202 without Operation, 204).
 KNOWLEDGE_SOURCES = Endpoint("knowledge", f"/v2/KnowledgeBases/{PARENT}/Knowledge")
 #: Items per page when a whole list is read (Twilio's maximum; ControlPlane lists of Memory and

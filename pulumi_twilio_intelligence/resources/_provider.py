@@ -488,7 +488,7 @@ class TwilioProvider(ResourceProvider):
             outs[spec.parent] = parent
         if spec.key_output:
             outs[spec.key_output] = key
-        for name in PROVIDER_INPUTS:
+        for name in (*PROVIDER_INPUTS, *spec.extra_inputs):
             if props.get(name) is not None:
                 outs[name] = props[name]
         if spec.endpoint.asynchronous:

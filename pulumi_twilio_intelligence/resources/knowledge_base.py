@@ -33,6 +33,7 @@ KNOWLEDGE_BASE = ResourceSpec(
     etag=True,
     unique_field="display_name",
     ready=Readiness(done=frozenset({"ACTIVE"})),
+    display_name=None,  # unique in its account or store on Twilio's side (409): no duplicate-name search
 )
 
 

@@ -54,6 +54,7 @@ MEMORY_STORE = ResourceSpec(
     unique_field="display_name",
     ready=STORE_READY,
     explain_create_failure=explain_store_limit,
+    display_name=None,  # unique in its account or store on Twilio's side (409): no duplicate-name search
 )
 
 

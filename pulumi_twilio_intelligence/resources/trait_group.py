@@ -60,6 +60,7 @@ TRAIT_GROUP = ResourceSpec(
     parent_title="Memory Store",
     parent_endpoint=MEMORY_STORES,
     key_field="display_name",
+    display_name=None,  # unique in its account or store on Twilio's side (409): no duplicate-name search
     update_method="PATCH",
     etag=True,
     normalise=_normalise,
