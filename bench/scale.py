@@ -176,7 +176,9 @@ def measure_stack(emulator: EmulatorProcess, n: int, delay: float, runs: int) ->
     edit_ic, edit_cc = (edited + 1) // 2, edited // 2
     polls = 1 if delay <= 1 else math.ceil(delay)  # the emulator's Retry-After is ceil(delay)
     rows = {
-        "create": Row("create", minimum=n_ops + n_ic + n_cc * (2 + polls)),
+        # a write per object, an Operation's polls and fetch, and crash safety's one listing per
+        # synchronous collection and deployment (Operators, Intelligence Configurations: 1 page each)
+        "create": Row("create", minimum=n_ops + n_ic + n_cc * (2 + polls) + 2),
         "preview": Row("no-op preview"),
         "up": Row("no-op up"),
         "refresh": Row("refresh", minimum=n),
