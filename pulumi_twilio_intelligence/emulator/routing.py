@@ -36,18 +36,43 @@ class Call:
     base_url: str
 
     def json(self) -> Any:
-        """The body as strict JSON (RFC 8259); 400 when it is missing or malformed.
+        """The body as strict JSON (RFC 8259); 400 when it is missing or malformed, 415 when it is
+        not JSON at all (or says it is something else).
 
         ``NaN``/``Infinity`` (which Python's parser would accept) and nesting too deep to parse are
-        malformed too: they could never be rendered back as JSON.
+        malformed too: they could never be rendered back as JSON. A body that does not even start
+        like a JSON value (form-encoded ``a=b&c=d``, XML, bytes) is 415 with code 20422, as live
+        Twilio answers form-encoded bodies (C7, I5); so is a body sent with another ``Content-Type``
+        than JSON. Requests without a body are never refused for their ``Content-Type`` (the
+        official SDK sends a form ``Content-Type`` on body-less requests).
         """
         if not self.body.strip():
             raise EmulatorError(400, "Invalid request body: a JSON object is required", field="body")
+        content_type = self.headers.get("content-type", "").lower()
+        if content_type and "json" not in content_type:
+            raise _unsupported_payload()
         try:
             return json.loads(self.body, parse_constant=_refuse_constant)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            if self.body.lstrip()[:1] not in JSON_STARTS:
+                raise _unsupported_payload() from None
             reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
             raise EmulatorError(400, f"Invalid request body: malformed JSON ({reason})", field="body") from None
+
+
+#: The bytes a JSON text can start with (after whitespace): a body starting otherwise is not JSON.
+JSON_STARTS = frozenset(bytes([c]) for c in b'{["-0123456789tfnNI')
+#: Twilio's error code of a payload that is not JSON (with HTTP 415).
+UNSUPPORTED_PAYLOAD = 20422
+
+
+def _unsupported_payload() -> EmulatorError:
+    return EmulatorError(
+        415,
+        "Unsupported Media Type: this API does not support this payload format; send JSON "
+        "(Content-Type: application/json)",
+        code=UNSUPPORTED_PAYLOAD,
+    )
 
 
 def _refuse_constant(name: str) -> Any:
