@@ -16,6 +16,7 @@ from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_delay
 
 from pulumi_twilio_intelligence.client import TwilioClient
 from pulumi_twilio_intelligence.emulator import InProcessEmulator
+from pulumi_twilio_intelligence.resources._known import forget_everything
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -91,6 +92,13 @@ def require_document(name: str) -> Path:
     if not documents_available(name):
         pytest.skip(f"the OpenAPI document {path} is missing (set TWILIO_OPENAPI_DIR)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _new_provider_process() -> None:
+    """Every test starts as a new provider process would: knowing no Twilio object yet (the
+    providers share what they learn per process, :mod:`pulumi_twilio_intelligence.resources._known`)."""
+    forget_everything()
 
 
 @pytest.fixture

@@ -97,6 +97,12 @@ class TwilioClient:
         self._lock = threading.Lock()
         self._server_time: tuple[float, float] | None = None  # (Twilio's Date, our clock() then)
 
+    @property
+    def transport(self) -> httpx.BaseTransport | None:
+        """The transport requests go through (this client's own, else the one of an enclosing
+        :func:`use_transport` block), or ``None`` for the network."""
+        return self._transport or _default_transport()
+
     def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` (with this client's :class:`Timing`)."""
         (self._timing or TwilioClient.timing).sleep(seconds)
@@ -112,7 +118,7 @@ class TwilioClient:
                 self._http = httpx.Client(
                     auth=httpx.BasicAuth(username, password),
                     timeout=self.settings.http_timeout,
-                    transport=self._transport or _default_transport(),
+                    transport=self.transport,
                     headers={"Accept": "application/json", "User-Agent": USER_AGENT},
                 )
             return self._http

@@ -22,6 +22,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pydantic import ValidationError
 
 from ..client import Collection, TwilioClient, WriteResult, parse_response, wait_until_ready
 from ..config import Settings
@@ -34,10 +35,13 @@ from ..errors import (
     TwilioApiError,
     TwilioError,
 )
-from ._check import validate_inputs, warn
+from ..models import lenient
+from ._check import online_findings, validate_inputs, warn
 from ._idempotency import MAX_KEYS, idempotency_key
+from ._known import known_objects
 from ._recovery import find_created, may_have_acted, recover_create
 from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, UPDATE_METHOD, ResourceSpec
+from ._workers import lift_worker_limit
 
 T = TypeVar("T")
 
@@ -60,9 +64,9 @@ def from_engine(value: Any) -> Any:
 class TwilioProvider(ResourceProvider):
     """Generic ``ResourceProvider`` driven by ``SPEC``.
 
-    Thread-safe: the dynamic provider server calls up to 4 methods at once on one instance; they
-    share one :class:`TwilioClient` for writes and reads and one, with a small retry budget, for
-    ``check``.
+    Thread-safe: the dynamic provider server calls many methods at once on one instance (up to
+    :data:`~._workers.PROVIDER_THREADS`, see :mod:`._workers`); they share one :class:`TwilioClient`
+    for writes and reads and one, with a small retry budget, for ``check``.
     """
 
     SPEC: ClassVar[ResourceSpec]
@@ -82,6 +86,9 @@ class TwilioProvider(ResourceProvider):
         Raises:
             ConfigurationError: a number setting (timeouts, retries) that does not parse.
         """
+        problem = lift_worker_limit()  # once per process: more than 4 provider calls at once
+        if problem:
+            warn(problem)
         self._settings = Settings.load(req.config)
 
     def _shared(self, name: str, make: Callable[[Settings], TwilioClient]) -> TwilioClient:
@@ -115,17 +122,21 @@ class TwilioProvider(ResourceProvider):
 
     # -- check and diff -----------------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the inputs, at preview and again before ``create``/``update``.
 
         Returns the inputs unchanged and one ``CheckFailure(property, reason)`` per problem, the
         property a Python path such as ``rules[1].triggers[0].parameters.count``. Values not known
         yet (outputs of resources still to be created) are skipped. Online checks (referenced
-        operators and their versions, attached configurations) use ``GET`` requests when
-        credentials are configured; problems reaching Twilio become warnings, never failures.
-        Each warning starts with the resource's identity (``project/stack/Type/name``).
+        operators and their versions, attached configurations) verify, when credentials are
+        configured, only the references that changed since ``olds`` (the old inputs; ``{}`` on
+        create), with objects this provider process already knows, else ``GET`` requests: a no-op
+        preview makes none. Problems reaching Twilio become warnings, never failures. Each
+        warning starts with the resource's identity (``project/stack/Type/name``).
         """
-        failures, warnings = validate_inputs(self.SPEC, from_engine(news), self._check_client())
+        failures, warnings = validate_inputs(
+            self.SPEC, from_engine(news), self._check_client(), from_engine(olds or {})
+        )
         who = news.get(RESOURCE_IDENTITY) or self.SPEC.type_name
         for message in warnings:
             warn(f"{who}: {message}")
@@ -183,6 +194,7 @@ class TwilioProvider(ResourceProvider):
         collection = self._collection(parent)
         if spec.singleton:  # a singleton exists with its parent: its "create" is an update
             result = self._put_singleton(collection, props, body)
+            self._remember(collection, None, result.resource)
             return CreateResult(spec.join_id(parent, None), self._outputs(result.resource, props, result.operation))
         key = str(props[spec.key_field]) if spec.key_field else None
         sent = collection.client.clock()
@@ -202,28 +214,42 @@ class TwilioProvider(ResourceProvider):
             result = WriteResult(recover_create(spec, collection, props, sent, exc))
         created = key or str(result.resource["id"])
         resource = self._ready(collection, created, result.resource, cleanup=True)
+        self._remember(collection, created, resource)
         pulumi_id = spec.join_id(parent, created)
         return CreateResult(pulumi_id, self._outputs(resource, props, result.operation, pulumi_id))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Fetch the object (``GET {collection}/{id}``) for ``pulumi refresh`` and ``Resource.get``.
 
-        Returns the outputs and, as ``inputs``, the remote values of every input field, so that a
-        refresh leaves no phantom diff. A 404 returns an empty id: the engine drops the resource
-        from the state.
+        Returns the outputs, and as ``inputs``:
+
+        * ``None`` when the remote input fields have the same canonical form as those in ``props``
+          (the outputs in the state): the engine keeps the inputs the user wrote, so a refresh
+          without drift leaves the state untouched and the next ``up`` is a true no-op;
+        * otherwise (drift, or ``Resource.get``) the remote values of every input field, so that
+          the refresh reports the drift field by field and leaves no phantom diff.
+
+        The online checks then run again on every reference of the object (cached per process) and
+        print what they find as warnings: this is when a pinned version that became DEPRECATED or
+        RETIRED is reported. A 404 returns an empty id: the engine drops the resource from the state.
 
         Raises:
             TwilioApiError: any other error status.
         """
         props = from_engine(props)
         parent, key = self.SPEC.split_id(id_)
+        collection = self._collection(parent)
         try:
-            remote = self._collection(parent).fetch(key)
+            remote = collection.fetch(key)
         except TwilioApiError as exc:
             if exc.not_found:
                 return ReadResult(None, {})
             raise
+        self._remember(collection, key, remote)
         outs = self._outputs(remote, props, None, id_)
+        self._recheck(outs, props)
+        if not self.SPEC.changed_fields(props, outs):
+            return ReadResult(id_, outs, None)
         inputs = {k: v for k, v in outs.items() if k in self.SPEC.input_fields}
         inputs.update({k: props[k] for k in PROVIDER_INPUTS if props.get(k) is not None})
         return ReadResult(id_, outs, inputs)
@@ -231,9 +257,11 @@ class TwilioProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Replace the object's fields with the new inputs (``PUT {collection}/{id}``).
 
-        Operators send ``If-Match: <version in the state>``; Intelligence Configurations first read
-        the current rules (``GET``) to send their ids; Conversation Configurations send an
-        ``Idempotency-Key`` and wait for the Operation. Returns the complete output set.
+        Operators send ``If-Match: <version in the state>``; Intelligence Configurations send their
+        rules with the ids in the state (no ``GET``; when Twilio refuses them with a 400, the state
+        was stale: the current rules are fetched once and the ``PUT`` is sent again if that changes
+        its body); Conversation Configurations send an ``Idempotency-Key`` and wait for the
+        Operation. Returns the complete output set.
 
         Raises:
             TwilioApiError: 412 when the operator changed outside Pulumi, 404 when the object is
@@ -257,6 +285,7 @@ class TwilioProvider(ResourceProvider):
             return
         parent, key = spec.split_id(id_)
         collection = self._collection(parent)
+        known_objects(collection.client).forget(collection.item_url(key))
         try:
             self._write(
                 props,
@@ -337,17 +366,37 @@ class TwilioProvider(ResourceProvider):
                     current, etag = collection.fetch_with_etag(key)
                     self._same_version(id_, target, olds, current)
                 if_match = etag
-            body = desired
-            if spec.update_body is not None:
-                body = spec.update_body(desired, current if current is not None else collection.fetch(key))
-            result = self._write(
-                news,
-                spec.update_method,
-                target,
-                body,
-                olds.get("version"),
-                lambda k: collection.update(key, body, method=spec.update_method, if_match=if_match, idempotency_key=k),
-            )
+
+            def write(body: dict[str, Any]) -> WriteResult:
+                return self._write(
+                    news,
+                    spec.update_method,
+                    target,
+                    body,
+                    olds.get("version"),
+                    lambda k: collection.update(
+                        key, body, method=spec.update_method, if_match=if_match, idempotency_key=k
+                    ),
+                )
+
+            if spec.update_body is None:
+                result = write(desired)
+            else:
+                fetched = current is not None
+                if current is None:
+                    current = self._as_remote(id_, olds)  # the rule ids are in the state: no GET
+                if current is None:
+                    current, fetched = collection.fetch(key), True
+                body = spec.update_body(desired, current)
+                try:
+                    result = write(body)
+                except TwilioApiError as exc:
+                    if exc.status != 400 or fetched:
+                        raise
+                    retry = spec.update_body(desired, collection.fetch(key))  # the state may be stale
+                    if retry == body:
+                        raise
+                    result = write(retry)
         except TwilioApiError as exc:
             if exc.status == 412:
                 raise exc.with_hint(
@@ -360,7 +409,37 @@ class TwilioProvider(ResourceProvider):
                     "state, then `pulumi up` to create it again"
                 ) from None
             raise
-        return WriteResult(self._ready(collection, key, result.resource, cleanup=False), result.operation)
+        resource = self._ready(collection, key, result.resource, cleanup=False)
+        self._remember(collection, key, resource)
+        return WriteResult(resource, result.operation)
+
+    def _as_remote(self, id_: str, olds: dict[str, Any]) -> dict[str, Any] | None:
+        """The object as the old outputs record it, in Twilio's wire shape, or ``None`` when they
+        do not have the documented shape (an old state)."""
+        try:
+            return lenient(self.SPEC.response_model).from_python({**olds, "id": id_}).to_wire()
+        except ValidationError:
+            return None
+
+    def _remember(self, collection: Collection, key: str | None, resource: dict[str, Any]) -> None:
+        """Tell the process's online checks what Twilio answered for the object ``key`` of
+        ``collection`` (and what else that answer answers: :attr:`ResourceSpec.also_answers`)."""
+        known = known_objects(collection.client)
+        url = collection.item_url(key)
+        known.forget(url)
+        known.store(url, resource)
+        for endpoint, other in self.SPEC.also_answers(resource):
+            known.store(Collection(collection.client, endpoint).item_url(other), resource)
+
+    def _recheck(self, outs: dict[str, Any], props: dict[str, Any]) -> None:
+        """Run the online checks again on every reference of ``outs`` and warn about what they find."""
+        try:
+            findings = online_findings(self.SPEC, outs, self._check_client())
+        except TwilioError as exc:
+            findings = [f"could not verify the references: {exc}"]
+        who = props.get(RESOURCE_IDENTITY) or self.SPEC.type_name
+        for message in findings:
+            warn(f"{who}: {message}")
 
     def _same_version(self, id_: str, target: str, olds: dict[str, Any], current: dict[str, Any]) -> None:
         """Raise a 412 when the object's ``version`` is no longer the one in the state (it changed

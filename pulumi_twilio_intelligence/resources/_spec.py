@@ -73,7 +73,13 @@ class ResourceSpec:
         update_body: builds the update body from the desired wire body and the current object
             (keeps rule ids); by default the desired body as it is.
         update_defaults: inputs sent on update when the user set none (fields PUT requires).
-        checks: extra ``check`` rules beyond the wire model (cross-field, online).
+        checks: extra ``check`` rules beyond the wire model (cross-field), run by every ``check``.
+        online_checks: rules that verify references to other Twilio objects with
+            :meth:`CheckContext.fetch` (which skips references unchanged since the old inputs), run
+            by ``check`` and again by ``read`` (refresh) on every reference.
+        also_answers: for the object as Twilio returns it (wire shape), the other ``(endpoint,
+            id)`` whose ``GET`` it answers too (an operator at its version: ``.../Versions/{v}``),
+            so that online checks in the same process need not fetch them.
         created_at: when Twilio created an object (ISO-8601), if it is still as created, else
             ``None``: a create whose answer was lost (synchronous), or whose Operation named no id
             (asynchronous, C4), adopts only an object created since the request (see
@@ -117,6 +123,8 @@ class ResourceSpec:
     update_body: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None
     update_defaults: Mapping[str, Any] = field(default_factory=dict)
     checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
+    online_checks: tuple[Callable[[CheckContext], list[CheckFailure]], ...] = ()
+    also_answers: Callable[[dict[str, Any]], list[tuple[Endpoint, str]]] = lambda _resource: []
     created_at: Callable[[TwilioClient, dict[str, Any]], str | None] | None = None
     parent: str | None = None
     parent_pattern: str | None = None

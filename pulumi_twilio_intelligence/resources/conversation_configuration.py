@@ -43,7 +43,8 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
 def check_intelligence_configurations(ctx: CheckContext) -> list[CheckFailure]:
     """Each attached Intelligence Configuration exists in the account (when its id is known).
 
-    Online: ``GET /v3/ControlPlane/Configurations/{id}`` once per distinct id (at most 5).
+    Online: ``GET /v3/ControlPlane/Configurations/{id}`` once per distinct id the old inputs did not
+    attach, unless the provider process already knows the configuration (it created it).
     """
     ids = ctx.inputs.get("intelligence_configuration_ids")
     if ctx.client is None or not isinstance(ids, list):
@@ -53,7 +54,7 @@ def check_intelligence_configurations(ctx: CheckContext) -> list[CheckFailure]:
         if not isinstance(ref, str) or not ctx.known(ref):
             continue
         try:
-            ctx.fetch(INTELLIGENCE_CONFIGURATIONS, ref)
+            ctx.fetch(INTELLIGENCE_CONFIGURATIONS, ref, where=f"intelligence_configuration_ids[{i}]")
         except TwilioApiError as exc:
             if exc.not_found:
                 failures.append(
@@ -85,7 +86,7 @@ CONVERSATION_CONFIGURATION = ResourceSpec(
     ),
     normalise=_normalise,
     update_defaults={"channel_settings": {}},  # PUT requires channelSettings
-    checks=(check_intelligence_configurations,),
+    online_checks=(check_intelligence_configurations,),
     created_at=lambda _client, item: item.get("createdAt"),
     replace_on=("conversation_grouping_type",),  # C1: immutable after creation
     delete_before_replace=True,  # C2: at most 10 per account, so the old one goes first

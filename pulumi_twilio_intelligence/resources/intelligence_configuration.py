@@ -14,7 +14,6 @@ from pulumi.dynamic import CheckFailure
 from ..client import (
     INTELLIGENCE_CONFIGURATIONS,
     OPERATORS,
-    TwilioClient,
     operator_version_lifecycle,
     operator_versions,
 )
@@ -105,11 +104,13 @@ def check_rule_operators(ctx: CheckContext) -> list[CheckFailure]:
     * a DEPRECATED or RETIRED version: also ``GET /v3/ControlPlane/Operators/{id}/Versions`` (pages of
       1000 until the version: the only place Twilio documents the dates).
 
-    So a configuration whose rules reference N distinct (operator, version) pairs costs N requests,
-    plus one per DEPRECATED or RETIRED pin.
+    A reference (``{id, version, parameters}``) that the old inputs already had is not verified
+    again (see :meth:`CheckContext.fetch`), and answers are shared by the whole provider process:
+    so each distinct (operator, version) pair costs at most one request per process, plus one per
+    DEPRECATED or RETIRED pin, and none when the operator was written by the same process.
     """
-    rules, client = ctx.inputs.get("rules"), ctx.client
-    if client is None or not isinstance(rules, list):
+    rules = ctx.inputs.get("rules")
+    if ctx.client is None or not isinstance(rules, list):
         return []
     failures: list[CheckFailure] = []
     for i, rule in enumerate(rules):
@@ -126,7 +127,7 @@ def check_rule_operators(ctx: CheckContext) -> list[CheckFailure]:
             if not ctx.known(version):
                 continue  # pinned to a version not known yet: the operator itself changes in this update
             try:
-                declared = _declared_parameters(ctx, client, where, operator_id, version, failures)
+                declared = _declared_parameters(ctx, where, operator_id, version, failures)
             except TwilioError as exc:
                 ctx.warnings.append(f"could not verify {where}: {exc}")
                 continue
@@ -136,26 +137,27 @@ def check_rule_operators(ctx: CheckContext) -> list[CheckFailure]:
 
 
 def _declared_parameters(
-    ctx: CheckContext, client: TwilioClient, where: str, operator_id: str, version: Any, failures: list[CheckFailure]
+    ctx: CheckContext, where: str, operator_id: str, version: Any, failures: list[CheckFailure]
 ) -> dict[str, Any] | None:
-    """The parameters the referenced operator (version) declares, or ``None`` after a failure (added
-    to ``failures``) that makes checking them pointless."""
+    """The parameters the referenced operator (version) declares, or ``None`` when the reference is
+    unchanged since the old inputs or after a failure (added to ``failures``) that makes checking
+    them pointless."""
     if not isinstance(version, int) or isinstance(version, bool):
         try:
-            operator = ctx.fetch(OPERATORS, operator_id)
+            operator = ctx.fetch(OPERATORS, operator_id, where=where)
         except TwilioApiError as exc:
             if not exc.not_found:
                 raise
             failures.append(CheckFailure(f"{where}.id", f"{exc.message} ({MISSING})"))
             return None
-        return operator.get("parameters") or {}
+        return None if operator is None else operator.get("parameters") or {}
     try:
-        snapshot = ctx.fetch(operator_versions(operator_id), str(version))
+        snapshot = ctx.fetch(operator_versions(operator_id), str(version), where=where)
     except TwilioApiError as exc:
         if not exc.not_found:
             raise
         try:
-            ctx.fetch(OPERATORS, operator_id)
+            ctx.fetch(OPERATORS, operator_id, where=where)
         except TwilioApiError as missing:
             if not missing.not_found:
                 raise
@@ -163,12 +165,14 @@ def _declared_parameters(
             return None
         failures.append(CheckFailure(f"{where}.version", f"{exc.message} ({MISSING})"))
         return None
+    if snapshot is None:
+        return None
     status = snapshot.get("status")
     if status in LATE:
         name = snapshot.get("displayName", operator_id)
-        dates = ctx.remember(
+        dates = ctx.lookup(
             ("lifecycle", operator_id, version),
-            lambda: operator_version_lifecycle(client, operator_id, version),
+            lambda client: operator_version_lifecycle(client, operator_id, version),
         )
         if status == "RETIRED":
             failures.append(
@@ -211,7 +215,7 @@ INTELLIGENCE_CONFIGURATION = ResourceSpec(
     id_pattern=CONFIGURATION_ID_PATTERN,
     normalise=_normalise,
     update_body=keep_rule_ids,
-    checks=(check_rule_operators,),
+    online_checks=(check_rule_operators,),
     created_at=lambda _client, item: item.get("dateCreated") if item.get("version") == 1 else None,
     # I1: a PUT of the rules may leave the new version inactive: by default a new configuration
     # replaces the old one (created first; the engine re-points the dependents, then deletes it)

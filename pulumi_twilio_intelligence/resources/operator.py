@@ -152,6 +152,11 @@ OPERATOR = ResourceSpec(
     normalise=_normalise,
     checks=(check_prompt_parameters, check_output_schema, check_parameter_defaults, check_training_examples),
     created_at=created_at,
+    also_answers=lambda operator: (
+        [(operator_versions(operator["id"]), str(operator["version"]))]
+        if "id" in operator and "version" in operator
+        else []
+    ),
 )
 
 

@@ -17,6 +17,7 @@ from pulumi_twilio_intelligence.resources import (
     IntelligenceConfigurationProvider,
     OperatorProvider,
 )
+from pulumi_twilio_intelligence.resources._known import forget_everything
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
 
 from ..conftest import replace_placeholders
@@ -368,8 +369,27 @@ def test_a_custom_version_retired_later_fails_at_the_next_check(
     inputs = to_engine(replace_placeholders(INTELLIGENCE, vars(ids)))
     assert provider.check({}, inputs).failures == []
     twilio.intelligence.set_version_status(twilio.settings().account_sid or "", ids.custom, 1, "RETIRED")
+    forget_everything()  # the next Pulumi operation runs in a new provider process
     [failure] = provider.check({}, inputs).failures
     assert failure.property == "rules[0].operators[0].version" and "'Adherence'" in failure.reason
+    # an unchanged reference is not verified again by check: refresh (read) tells
+    assert provider.check(inputs, inputs).failures == []
+
+
+def test_refresh_reports_a_version_retired_since_the_last_check(
+    make_provider: Factory, ids: Ids, twilio: InProcessEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    provider = make_provider(IntelligenceConfigurationProvider)
+    inputs = to_engine({**replace_placeholders(INTELLIGENCE, vars(ids)), "__name": IDENTITY})
+    created = provider.create(inputs)
+    twilio.intelligence.set_version_status(twilio.settings().account_sid or "", ids.custom, 1, "RETIRED")
+    forget_everything()  # refresh runs in a new provider process
+    capsys.readouterr()
+    read = provider.read(created.id, {**created.outs, "__name": IDENTITY})
+    assert read.inputs is None  # no drift of the configuration itself
+    [warning] = capsys.readouterr().err.splitlines()
+    assert warning.startswith(f"warning: {IDENTITY}: rules[0].operators[0].version: version 1 of operator 'Adherence'")
+    assert "RETIRED" in warning
 
 
 def test_without_credentials_only_offline_checks_run(ids: Ids) -> None:
@@ -409,8 +429,31 @@ def test_each_operator_and_version_is_fetched_once_per_check(
         "GET /v3/ControlPlane/Operators/{id}": 1,
     }
     twilio.reset_counts()
-    provider.check({}, to_engine({**INTELLIGENCE, "rules": rules}))  # each check asks again: no stale cache
+    provider.check({}, to_engine({**INTELLIGENCE, "rules": rules}))  # the provider process remembers them
+    assert twilio.request_counts() == {}
+    forget_everything()  # a new provider process (the next Pulumi operation) asks again
+    provider.check({}, to_engine({**INTELLIGENCE, "rules": rules}))
     assert sum(twilio.request_counts().values()) == 2
+
+
+def test_references_unchanged_since_the_old_inputs_are_not_verified_again(
+    make_provider: Factory, ids: Ids, twilio: InProcessEmulator
+) -> None:
+    pinned = {"id": ids.custom, "version": 1, "parameters": {"tone": "calm"}}
+    other = {"id": ids.next_best}
+    olds = to_engine({**INTELLIGENCE, "rules": [{**RULE, "operators": [pinned]}, {**RULE, "operators": [other]}]})
+    provider = make_provider(IntelligenceConfigurationProvider)
+    twilio.reset_counts()
+    # the same references, the rules reordered: nothing to verify (a no-op preview)
+    news = to_engine({**INTELLIGENCE, "rules": [{**RULE, "operators": [other]}, {**RULE, "operators": [pinned]}]})
+    assert provider.check(olds, news).failures == []
+    assert twilio.request_counts() == {}
+    # a changed reference (its parameters) is verified, and only that one
+    changed = {**pinned, "parameters": {"tone": "calm", "scale": "high"}}
+    news = to_engine({**INTELLIGENCE, "rules": [{**RULE, "operators": [changed]}, {**RULE, "operators": [other]}]})
+    [failure] = provider.check(olds, news).failures
+    assert failure.property == "rules[0].operators[0].parameters.scale"
+    assert twilio.request_counts() == {"GET /v3/ControlPlane/Operators/{id}/Versions/{version}": 1}
 
 
 def test_an_unreachable_twilio_is_a_warning_after_one_retry(
