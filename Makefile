@@ -4,7 +4,10 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-PULUMI_ROOT_FILE := $(VENV)/.pulumi-root
+# The folder that holds `pulumi` (any name), as scripts/get-pulumi.sh printed it; the targets that run
+# the engine get it as PULUMI_ROOT and first on PATH.
+PULUMI_BIN_FILE := $(VENV)/.pulumi-bin
+WITH_PULUMI = PULUMI_ROOT="$$(cat $(PULUMI_BIN_FILE))" PATH="$$(cat $(PULUMI_BIN_FILE)):$$PATH"
 
 .PHONY: demo test lint typecheck unit bench pulumi venv dev clean
 
@@ -21,13 +24,14 @@ $(VENV)/.dev: $(VENV)/.runtime
 venv: $(VENV)/.runtime
 dev: $(VENV)/.dev
 
-# The Pulumi CLI: from PATH, or built once from its Go modules into ~/.cache (see scripts/get-pulumi.sh).
+# The Pulumi CLI and its Python language host: from PATH, or built once from their Go modules into
+# ~/.cache (see scripts/get-pulumi.sh).
 pulumi:
 	@mkdir -p $(VENV)
-	@dir=$$(scripts/get-pulumi.sh) && echo "$$(dirname "$$dir")" > $(PULUMI_ROOT_FILE)
+	@dir=$$(scripts/get-pulumi.sh | tail -n 1) && test -x "$$dir/pulumi" && echo "$$dir" > $(PULUMI_BIN_FILE)
 
 demo: venv pulumi
-	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) scripts/demo.py
+	$(WITH_PULUMI) $(PY) scripts/demo.py
 
 lint: dev
 	$(PY) -m ruff check pulumi_twilio_intelligence tests scripts examples bench
@@ -37,7 +41,7 @@ typecheck: dev
 	$(PY) -m mypy
 
 test: dev pulumi lint typecheck
-	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) -m pytest
+	$(WITH_PULUMI) $(PY) -m pytest
 
 unit: dev
 	$(PY) -m pytest tests/unit tests/emulator tests/test_ci_skips.py
@@ -46,7 +50,7 @@ unit: dev
 # provider's API requests and wall time per Pulumi operation of the quickstart (real engine).
 bench: venv pulumi
 	$(PY) bench/emulator_throughput.py
-	PULUMI_ROOT=$$(cat $(PULUMI_ROOT_FILE)) $(PY) -m bench.provider_requests
+	$(WITH_PULUMI) $(PY) -m bench.provider_requests
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -24,7 +24,8 @@ from typing import Any
 
 import httpx
 
-from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess, mock_twilio
+from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess
+from pulumi_twilio_intelligence.testing import mock_twilio
 
 OPERATORS = "/v3/ControlPlane/Operators"
 OPERATOR = {

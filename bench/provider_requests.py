@@ -4,7 +4,7 @@ Runs the quickstart with the real Pulumi engine (Automation API inline program) 
 server and prints, per operation (up, preview, refresh, an operator edit, destroy), the wall-clock
 seconds and the API requests the emulator served (from its admin API's request counts).
 
-    PULUMI_ROOT=~/.cache/pulumi-twilio-intelligence/pulumi-3.259.0 .venv/bin/python -m bench.provider_requests
+    PULUMI_ROOT=~/.cache/pulumi-twilio-intelligence/pulumi-3.259.0/bin .venv/bin/python -m bench.provider_requests
 
 (from the repository root: the operator edit is the one of ``tests/quickstart.py``). Figures, not a
 test; but the script fails rather than print figures of an edit that changed nothing.

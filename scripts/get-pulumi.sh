@@ -4,8 +4,9 @@
 #   scripts/get-pulumi.sh            prints the directory that holds `pulumi` (last line of stdout)
 #   scripts/get-pulumi.sh --no-build the same when one is on PATH or cached; else exits 3 at once
 #
-# 1. A `pulumi` already on PATH, with the Python language host and the dynamic provider plugin
-#    beside it or on PATH, is used where it is (its folder may have any name).
+# 1. A `pulumi` already on PATH, with the Python language host (and pulumi-language-python-exec beside
+#    that) and the dynamic provider plugin beside it or on PATH, is used where it is (its folder may
+#    have any name: that folder is printed).
 # 2. Otherwise the CLI and the language host are built from their Go modules with the machine's `go`
 #    (see ../shared/reference/pulumi-engine.md, sections 1-2), pinned to one version, into a cache
 #    outside the repository: ${PULUMI_TI_CACHE:-$HOME/.cache/pulumi-twilio-intelligence}/pulumi-<ver>/bin.
@@ -36,16 +37,23 @@ LDFLAGS="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PU
 
 log() { printf '[get-pulumi] %s\n' "$*" >&2; }
 
-has() { [ -x "$1/$2" ] || command -v "$2" >/dev/null 2>&1; }
+# where the program $2 is found: beside pulumi in $1, else on PATH (symlinks resolved; empty if nowhere)
+find_beside() {
+    if [ -x "$1/$2" ]; then readlink -f "$1/$2"; elif command -v "$2" >/dev/null 2>&1; then readlink -f "$(command -v "$2")"; fi
+}
 
 if [ "${PULUMI_TI_FORCE_BUILD:-}" != "1" ] && command -v pulumi >/dev/null 2>&1; then
-    dir=$(dirname "$(command -v pulumi)")
-    if has "$dir" pulumi-resource-pulumi-python && has "$dir" pulumi-language-python; then
-        log "using pulumi on PATH: $dir/pulumi ($(pulumi version 2>/dev/null || echo unknown))"
+    dir=$(dirname "$(readlink -f "$(command -v pulumi)")")
+    host=$(find_beside "$dir" pulumi-language-python)
+    # the language host runs Python programs through the -exec script beside its own executable
+    if [ -n "$(find_beside "$dir" pulumi-resource-pulumi-python)" ] && [ -n "$host" ] &&
+        [ -x "$(dirname "$host")/pulumi-language-python-exec" ]; then
+        log "using pulumi on PATH: $dir/pulumi ($("$dir/pulumi" version 2>/dev/null || echo unknown))"
         echo "$dir"
         exit 0
     fi
-    log "pulumi on PATH lacks the Python language host or dynamic provider plugin; using the cache"
+    log "pulumi on PATH ($dir) lacks the Python language host (with pulumi-language-python-exec beside it)"
+    log "  or the dynamic provider plugin pulumi-resource-pulumi-python; using the cache"
 fi
 
 cli_ok() {
@@ -70,6 +78,16 @@ command -v go >/dev/null 2>&1 || { log "error: no pulumi on PATH and no go toolc
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 WRAP="$ROOT/wrapper"
 mkdir -p "$WRAP" "$BIN"
+# one build at a time per cache: a second caller waits, then finds the first one's result
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$ROOT/.build.lock"
+    flock -n 9 || { log "another build is running in $ROOT: waiting for it"; flock 9; }
+    if cli_ok && host_ok; then
+        log "using cached Pulumi v$PULUMI_VERSION in $BIN (built meanwhile)"
+        echo "$BIN"
+        exit 0
+    fi
+fi
 cd "$WRAP"
 if [ ! -f .resolved ]; then
     log "building Pulumi v$PULUMI_VERSION from its Go modules with $(go version) (a cold build takes 10-30 minutes)"

@@ -15,8 +15,8 @@ import pytest
 from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_delay, wait_fixed
 
 from pulumi_twilio_intelligence.client import TwilioClient
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
 from pulumi_twilio_intelligence.resources._known import forget_everything
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 REPO = Path(__file__).resolve().parent.parent
 

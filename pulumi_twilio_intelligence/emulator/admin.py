@@ -84,8 +84,8 @@ def admin_routes(emulator: Emulator) -> list[Route]:
         status = body["status"]
         if status not in ("PREVIEW", "ACTIVE", "DEPRECATED", "RETIRED"):
             raise ValueError(f"unknown status {status!r}")
-        doc = emulator.intelligence.set_version_status(
-            body["account"], request.path_params["id"], int(request.path_params["version"]), status
+        doc = emulator.intelligence[body["account"]].set_version_status(
+            request.path_params["id"], int(request.path_params["version"]), status
         )
         return JSONResponse(doc)
 

@@ -1,4 +1,5 @@
-"""The emulator object: state, ids, clock, accounts, faults, request counts and the two API backends."""
+"""The emulator object: state, ids, clock, accounts, faults, request counts and the API backends
+(one per account and API: ``emulator.intelligence[account_sid]``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 
 from ..models import WireModel, error_messages
 from .accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, Accounts
+from .backend import AccountBackend, BackendDict
 from .conversations.models import ConversationsBackend
 from .errors import EmulatorError, bad_request, not_found
 from .faults import Faults
@@ -22,6 +24,7 @@ from .intelligence.models import IntelligenceBackend
 from .state import Store
 
 M = TypeVar("M", bound=WireModel)
+B = TypeVar("B", bound=AccountBackend)
 
 
 class Emulator:
@@ -39,8 +42,11 @@ class Emulator:
     Raises:
         ValueError: an Account SID is not ``AC`` followed by 32 hex digits.
 
+    Each API has one backend per account: ``emulator.intelligence[account_sid]`` (an
+    :class:`~.intelligence.models.IntelligenceBackend`), ``emulator.conversations[account_sid]``.
+
     Use :func:`~pulumi_twilio_intelligence.emulator.build_app` for the ASGI application (server mode) and
-    :func:`pulumi_twilio_intelligence.emulator.mock_twilio` for the in-process mode.
+    :func:`pulumi_twilio_intelligence.testing.mock_twilio` for the in-process mode.
     """
 
     def __init__(
@@ -64,10 +70,20 @@ class Emulator:
         self.clock = clock
         self.ids = IdFactory(seed, clock)
         self.faults = faults or Faults()
-        self.intelligence = IntelligenceBackend(self)
-        self.conversations = ConversationsBackend(self)
+        #: Every API's backends, in registration order (:meth:`register`).
+        self.backends: list[BackendDict[Any]] = []
+        # the APIs (see "Adding an API" in the package's docstring)
+        self.intelligence = self.register(IntelligenceBackend)
+        self.conversations = self.register(ConversationsBackend)
         self._counts: Counter[str] = Counter()
         self._counts_lock = threading.Lock()
+
+    def register(self, backend: Callable[[Emulator, str], B]) -> BackendDict[B]:
+        """The backends of one more API, one per account (made on first use); they take part in
+        :meth:`custom_resources`."""
+        backends = BackendDict(self, backend)
+        self.backends.append(backends)
+        return backends
 
     # -- helpers for the backends ------------------------------------------------------------
 
@@ -131,14 +147,9 @@ class Emulator:
         out: dict[str, int] = {}
         accounts = [account] if account else self.store.accounts()
         for acct in accounts:
-            self.conversations.advance(acct)
-            for kind, docs in (
-                ("operator", [d for d in self.store.all(acct, "operator") if d.get("author") != "TWILIO"]),
-                ("intelligence_configuration", self.store.all(acct, "intelligence_configuration")),
-                ("conversation_configuration", self.store.all(acct, "conversation_configuration")),
-            ):
-                if docs:
-                    out[kind] = out.get(kind, 0) + len(docs)
+            for backends in self.backends:
+                for kind, count in backends[acct].custom_resources().items():
+                    out[kind] = out.get(kind, 0) + count
         return out
 
     def error(self, status: int, message: str, **kwargs: Any) -> EmulatorError:

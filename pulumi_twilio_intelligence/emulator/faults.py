@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass, field
+from typing import Literal
 
 _FRACTIONS = ("error_rate", "fail_operations", "stuck_operations")
 _DURATIONS = ("operation_delay", "latency_ms")
@@ -81,7 +82,7 @@ class Faults:
                 return self._random.choice(statuses)
         return None
 
-    def operation_fate(self) -> str:
+    def operation_fate(self) -> Literal["ok", "fail", "stuck"]:
         """``"ok"``, ``"fail"`` or ``"stuck"`` for a new Operation."""
         with self._lock:
             roll = self._random.random()

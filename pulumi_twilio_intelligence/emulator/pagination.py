@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .errors import bad_request
-from .state import Store
+from .state import R, Table
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
@@ -48,16 +48,14 @@ def _encode(after: int) -> str:
 
 
 def paginate(
-    store: Store,
-    account: str,
-    kind: str,
+    table: Table[R],
     query: Mapping[str, str],
     *,
     key: str,
-    render: Callable[[dict[str, Any]], dict[str, Any]],
-    keep: Callable[[dict[str, Any]], bool] = lambda _doc: True,
+    render: Callable[[R], dict[str, Any]],
+    keep: Callable[[R], bool] = lambda _record: True,
 ) -> dict[str, Any]:
-    """One page of documents of ``kind`` that ``keep`` accepts, rendered, in the list envelope."""
+    """One page of the records of ``table`` that ``keep`` accepts, rendered, in the list envelope."""
     size = page_size_param(query)
     token = query.get("pageToken")
     if token == "":  # OpenAPI: a query parameter without allowEmptyValue must not be empty
@@ -66,7 +64,7 @@ def paginate(
     items: list[dict[str, Any]] = []
     last = after
     more = False
-    for seq, doc in _iter_after(store, account, kind, after):
+    for seq, doc in _iter_after(table, after):
         if not keep(doc):
             continue
         if len(items) == size:
@@ -80,9 +78,9 @@ def paginate(
     return {key: items, "meta": meta}
 
 
-def _iter_after(store: Store, account: str, kind: str, after: int) -> Iterator[tuple[int, dict[str, Any]]]:
+def _iter_after(table: Table[R], after: int) -> Iterator[tuple[int, R]]:
     while True:
-        batch = store.page(account, kind, after=after, limit=100)
+        batch = table.page(after=after, limit=100)
         if not batch:
             return
         yield from batch

@@ -36,6 +36,7 @@ from .conversation_configuration import (
     StatusCallback,
     StatusTimeouts,
 )
+from .defaults import ServerDefault, server_default, with_server_defaults
 from .identity_resolution import (
     IdentifierConfig,
     IdentityResolutionSettings,
@@ -142,6 +143,7 @@ __all__ = [
     "RuleCreate",
     "RuleOperator",
     "RuleUpdate",
+    "ServerDefault",
     "StatusCallback",
     "StatusTimeouts",
     "TrainingExample",
@@ -163,5 +165,7 @@ __all__ = [
     "prune_empty",
     "python_name",
     "python_path",
+    "server_default",
     "unknown_keys",
+    "with_server_defaults",
 ]

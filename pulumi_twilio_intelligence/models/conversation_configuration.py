@@ -9,12 +9,13 @@ document. A 202's ``operation_accepted`` body has no model: the client reads its
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from ._base import WireModel
 from ._types import Uri
+from .defaults import ServerDefault
 from .memory_store import MEMORY_STORE_ID_PATTERN as MEMORY_STORE_ID_PATTERN  # its home; kept importable here
 
 GroupingType = Literal[
@@ -65,7 +66,7 @@ class StatusCallback(WireModel):
     """``{url, method?}``: where conversation status changes are sent (method POST by default)."""
 
     url: Uri
-    method: CallbackMethod | None = None
+    method: Annotated[CallbackMethod | None, ServerDefault(DEFAULT_CALLBACK_METHOD)] = None
 
 
 class ConversationsV1Bridge(WireModel):
@@ -84,7 +85,7 @@ class _ConfigurationBody(WireModel):
     channel_settings: dict[str, ChannelSetting] | None = None
     status_callbacks: list[StatusCallback] | None = Field(None, max_length=2)
     intelligence_configuration_ids: list[str] | None = Field(None, max_length=5)
-    memory_extraction_enabled: bool | None = None
+    memory_extraction_enabled: Annotated[bool | None, ServerDefault(False)] = None
     conversations_v1_bridge: ConversationsV1Bridge | None = None
 
 

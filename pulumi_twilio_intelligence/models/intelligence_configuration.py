@@ -7,12 +7,13 @@ Schemas ``CreateConfigurationRequest``, ``UpdateConfigurationRequest``, ``RuleCr
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from ._base import WireModel
 from ._types import Uri
+from .defaults import ServerDefault
 
 TriggerOn = Literal["COMMUNICATION", "CONVERSATION_END", "CONVERSATION_INACTIVE"]
 
@@ -37,14 +38,14 @@ class RuleOperator(WireModel):
 class TriggerParameters(WireModel):
     """``{count}``: run every ``count`` communications (1-20, default 1)."""
 
-    count: int | None = Field(None, ge=1, le=20)
+    count: Annotated[int | None, ServerDefault(DEFAULT_TRIGGER_COUNT)] = Field(None, ge=1, le=20)
 
 
 class Trigger(WireModel):
     """``{on, parameters?}``: the conversation event that runs the rule."""
 
     on: TriggerOn
-    parameters: TriggerParameters | None = None
+    parameters: Annotated[TriggerParameters | None, ServerDefault({})] = None
 
 
 class Action(WireModel):
@@ -78,7 +79,7 @@ class RuleCreate(WireModel):
     """``RuleCreationRequestPayload``: 1-5 operators, at most 1 trigger, at most 2 actions."""
 
     operators: list[RuleOperator] = Field(min_length=1, max_length=5)
-    triggers: list[Trigger] | None = Field(None, max_length=1)
+    triggers: Annotated[list[Trigger] | None, ServerDefault([])] = Field(None, max_length=1)
     actions: list[Action] = Field(max_length=2)
     context: RuleContext | None = None
 

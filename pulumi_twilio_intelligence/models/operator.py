@@ -6,12 +6,13 @@ Schemas ``LanguageOperator``, ``OperatorParameter``, ``OperatorContext``, ``Oper
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ._base import WireModel
+from .defaults import ServerDefault
 from .output_schema import output_schema_problems
 
 OutputFormat = Literal["TEXT", "JSON", "CLASSIFICATION"]
@@ -33,7 +34,7 @@ class OperatorParameter(WireModel):
 
     type: ParameterType
     default: Any = None
-    required: bool | None = None
+    required: Annotated[bool | None, ServerDefault(False, stored=False)] = None
     description: str | None = None
 
     __nullable__ = frozenset({"default"})

@@ -16,7 +16,7 @@ from pulumi.runtime.rpc import contains_unknowns
 from pydantic import TypeAdapter, ValidationError
 
 from ..client import Endpoint, Readiness
-from ..models import WireModel, prune_empty, python_name
+from ..models import WireModel, prune_empty, python_name, with_server_defaults
 from ..models._base import NULL_AS_ABSENT
 
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ class ResourceSpec:
         server_fields: output-only fields Twilio returns (``version``, ``date_created``...).
         id_pattern: the pattern of ids (for ``existing_id``), if Twilio documents one.
         if_match: send ``If-Match: <version>`` on updates (Operators).
-        normalise: applies Twilio's server-side defaults to a canonical input dict (Python names).
+        normalise: Twilio's normalisations of a canonical input dict (Python names) beyond the
+            server-side defaults the models declare (those are applied by :meth:`canonical`).
         update_body: builds the update body from the desired wire body and the current object
             (keeps rule ids); by default the desired body as it is.
         update_defaults: inputs sent on update when the user set none (fields PUT requires).
@@ -219,8 +220,9 @@ class ResourceSpec:
 
         Each field is re-rendered through its wire model (so key spellings and ``None`` vs absent
         do not matter), empty lists and maps count as absent at every level of the models (never
-        inside free-form JSON such as an output schema), and Twilio's server-side defaults and
-        normalisations are applied. A field whose value is not known yet is :data:`UNKNOWN`.
+        inside free-form JSON such as an output schema), Twilio's server-side defaults are filled
+        in (:func:`~pulumi_twilio_intelligence.models.with_server_defaults`, as the emulator does)
+        and the spec's normalisations are applied. A field whose value is not known yet is :data:`UNKNOWN`.
         """
         out: dict[str, Any] = {}
         for name in self.input_fields:
@@ -240,7 +242,7 @@ class ResourceSpec:
             if isinstance(rendered, (list, dict)) and not rendered:
                 continue
             out[name] = rendered
-        return self.normalise(out)
+        return self.normalise(with_server_defaults(self.create_model, out, wire=False))
 
     def changed_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
         """Input fields whose canonical forms differ (or are not known yet), in field order."""

@@ -20,24 +20,12 @@ from ..models import (
     ConversationConfigurationCreate,
     ConversationConfigurationReplace,
 )
-from ..models.conversation_configuration import DEFAULT_CALLBACK_METHOD, GroupingType
+from ..models.conversation_configuration import GroupingType
 from ._check import CheckContext
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
 from .args import ChannelSettingArgs, ConversationsV1BridgeArgs, StatusCallbackArgs
-
-
-def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
-    """Twilio's defaults: memory extraction off, status callbacks by POST."""
-    fields.setdefault("memory_extraction_enabled", False)
-    callbacks = fields.get("status_callbacks")
-    if isinstance(callbacks, list):
-        fields["status_callbacks"] = [
-            {**cb, "method": cb.get("method") or DEFAULT_CALLBACK_METHOD} if isinstance(cb, dict) else cb
-            for cb in callbacks
-        ]
-    return fields
 
 
 def check_intelligence_configurations(ctx: CheckContext) -> list[CheckFailure]:
@@ -84,7 +72,6 @@ CONVERSATION_CONFIGURATION = ResourceSpec(
         "trait_extraction_strategy_ids",
         "observation_extraction_strategy_ids",
     ),
-    normalise=_normalise,
     update_defaults={"channel_settings": {}},  # PUT requires channelSettings
     online_checks=(check_intelligence_configurations,),
     created_at=lambda _client, item: item.get("createdAt"),

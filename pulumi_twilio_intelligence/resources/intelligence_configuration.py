@@ -25,8 +25,9 @@ from ..models import (
     IntelligenceConfigurationCreate,
     IntelligenceConfigurationUpdate,
     RuleCreate,
+    with_server_defaults,
 )
-from ..models.intelligence_configuration import CONFIGURATION_ID_PATTERN, DEFAULT_TRIGGER_COUNT
+from ..models.intelligence_configuration import CONFIGURATION_ID_PATTERN
 from ..models.parameters import rule_parameter_problems
 from ._check import CheckContext
 from ._provider import TwilioProvider
@@ -40,23 +41,15 @@ LATE = ("DEPRECATED", "RETIRED")
 MISSING = "no such operator or version in this account"
 
 
-def _canonical_rule(rule: dict[str, Any]) -> dict[str, Any]:
-    """A rule (wire or Python shape: the keys agree) without its id, with Twilio's defaults:
-    no triggers is ``[]``, a trigger's count is 1."""
-    out = {k: v for k, v in rule.items() if k != "id"}
-    triggers = []
-    for trigger in out.get("triggers") or []:
-        params = dict(trigger.get("parameters") or {})
-        params.setdefault("count", DEFAULT_TRIGGER_COUNT)
-        triggers.append({**trigger, "parameters": params})
-    out["triggers"] = triggers
-    return out
+def _without_id(rule: Any) -> Any:
+    return {k: v for k, v in rule.items() if k != "id"} if isinstance(rule, dict) else rule
 
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    """Rules are compared without their ids (Twilio assigns them)."""
     rules = fields.get("rules")
     if isinstance(rules, list):
-        fields["rules"] = [_canonical_rule(r) if isinstance(r, dict) else r for r in rules]
+        fields["rules"] = [_without_id(r) for r in rules]
     return fields
 
 
@@ -68,7 +61,8 @@ def keep_rule_ids(desired: dict[str, Any], current: dict[str, Any]) -> dict[str,
     """
 
     def content(rule: dict[str, Any]) -> dict[str, Any]:
-        return _canonical_rule(RuleCreate.from_wire({k: v for k, v in rule.items() if k != "id"}).to_wire())
+        stored = with_server_defaults(RuleCreate, RuleCreate.from_wire(_without_id(rule)).to_wire(), wire=True)
+        return stored  # type: ignore[no-any-return]
 
     current_rules = current.get("rules") or []
     free = {rule["id"]: content(rule) for rule in current_rules}

@@ -42,15 +42,9 @@ def _required_as_sets(node: Any) -> Any:
 
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
-    """Twilio stores JSON output schemas closed and fully required; ``required: false`` is the default."""
+    """Twilio stores JSON output schemas closed and fully required."""
     if fields.get("output_format") == "JSON" and isinstance(fields.get("output_schema"), dict):
         fields["output_schema"] = _required_as_sets(canonical_output_schema(fields["output_schema"]))
-    params = fields.get("parameters")
-    if isinstance(params, dict):
-        fields["parameters"] = {
-            name: {k: v for k, v in p.items() if not (k == "required" and v is False)} if isinstance(p, dict) else p
-            for name, p in params.items()
-        }
     return fields
 
 

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from pulumi_twilio_intelligence.client import TwilioClient
-from pulumi_twilio_intelligence.emulator import Faults, ManualClock, mock_twilio, pytest_plugin
+from pulumi_twilio_intelligence.emulator import Faults, ManualClock
+from pulumi_twilio_intelligence.testing import mock_twilio, pytest_plugin
 from tests.emulator.helpers import OPERATORS, create_operator, expect, url
 
 CAROL = "AC" + "c" * 32

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from pulumi_twilio_intelligence.client import TwilioClient
-from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, InProcessEmulator
+from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from .openapi_contract import Contract, Exchange
 

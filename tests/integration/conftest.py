@@ -13,7 +13,7 @@ from pulumi import automation as auto
 
 from pulumi_twilio_intelligence.config import Settings
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess
-from pulumi_twilio_intelligence.testing import engine_env, local_stack
+from pulumi_twilio_intelligence.testing import engine_env, find_pulumi_bin, local_stack
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,15 +21,18 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="session")
-def pulumi_root() -> Path:
-    """The Pulumi CLI: $PULUMI_ROOT, else a ``pulumi`` on PATH or the cached build
+def pulumi_bin() -> Path:
+    """The folder that holds the Pulumi CLI and its Python language host: $PULUMI_ROOT (that folder,
+    whatever its name, or one whose bin/ holds it), else a ``pulumi`` on PATH or the cached build
     (``scripts/get-pulumi.sh --no-build``, which answers at once).
 
     Never skipped, never built here (a cold build takes longer than the test timeout): without a
     CLI these tests fail at once, saying how to get one.
     """
     if os.environ.get("PULUMI_ROOT"):
-        return Path(os.environ["PULUMI_ROOT"])
+        found_bin = find_pulumi_bin()
+        assert found_bin is not None
+        return found_bin
     found = subprocess.run(
         [str(REPO / "scripts" / "get-pulumi.sh"), "--no-build"], capture_output=True, text=True, timeout=60
     )
@@ -37,10 +40,10 @@ def pulumi_root() -> Path:
         pytest.fail(
             "no Pulumi CLI for the integration tests: run them with `make test` (which obtains it), "
             "or build it once with `make pulumi` (10-30 minutes; later runs find it in the cache), "
-            f"or set PULUMI_ROOT to a directory holding bin/pulumi.\n{found.stderr}",
+            f"or set PULUMI_ROOT to the folder holding pulumi.\n{found.stderr}",
             pytrace=False,
         )
-    return Path(found.stdout.strip().splitlines()[-1]).parent
+    return Path(found.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture
@@ -54,7 +57,7 @@ StackFactory = Callable[..., auto.Stack]
 
 
 @pytest.fixture
-def make_stack(tmp_path: Path, emulator: EmulatorProcess, pulumi_root: Path) -> StackFactory:
+def make_stack(tmp_path: Path, emulator: EmulatorProcess, pulumi_bin: Path) -> StackFactory:
     """``make_stack(program, name="dev")``: an inline-program stack on a file backend in tmp_path.
 
     The inline program runs in this process; ``local_stack`` points its lookups at the emulator
@@ -68,17 +71,17 @@ def make_stack(tmp_path: Path, emulator: EmulatorProcess, pulumi_root: Path) -> 
             root=tmp_path,
             program=program,
             emulator_url=emulator.url,
-            pulumi_root=pulumi_root,
+            pulumi_bin=pulumi_bin,
         )
 
     return make
 
 
-def cli(tmp_path: Path, pulumi_root: Path, emulator_url: str, *args: str, stack: str = "dev") -> str:
+def cli(tmp_path: Path, pulumi_bin: Path, emulator_url: str, *args: str, stack: str = "dev") -> str:
     """Run the Pulumi CLI itself (e.g. ``stack export``) in the workspace of ``make_stack``."""
-    env = {**os.environ, **engine_env(tmp_path, emulator_url=emulator_url, pulumi_root=pulumi_root)}
+    env = {**os.environ, **engine_env(tmp_path, emulator_url=emulator_url, pulumi_bin=pulumi_bin)}
     out = subprocess.run(
-        [str(pulumi_root / "bin" / "pulumi"), *args, "--stack", stack, "--non-interactive"],
+        [str(pulumi_bin / "pulumi"), *args, "--stack", stack, "--non-interactive"],
         cwd=tmp_path / "workspace",
         env=env,
         capture_output=True,

@@ -105,7 +105,7 @@ def test_an_object_deleted_out_of_band_is_dropped_by_refresh_and_recreated_by_up
 
 
 def test_an_operator_changed_outside_pulumi_fails_the_update_with_412_and_says_to_refresh(
-    tmp_path: Path, make_stack: StackFactory, emulator: EmulatorProcess, pulumi_root: Path, api: httpx.Client
+    tmp_path: Path, make_stack: StackFactory, emulator: EmulatorProcess, pulumi_bin: Path, api: httpx.Client
 ) -> None:
     """Also: with the credentials given as an API key and a secret, neither the secret nor the
     Basic-auth value appears in any engine output, event, diagnostic or the exported state."""
@@ -138,7 +138,7 @@ def test_an_operator_changed_outside_pulumi_fails_the_update_with_412_and_says_t
     assert up.summary.resource_changes == {"same": 1, "update": 1} and _outputs(up)["version"] == 3
     assert api.get(f"{OPERATORS}/{operator_id}").json()["prompt"] == "Ours 0-{{parameters.scale}}"
 
-    exported = cli(tmp_path, pulumi_root, emulator.url, "stack", "export", stack="keyed")
+    exported = cli(tmp_path, pulumi_bin, emulator.url, "stack", "export", stack="keyed")
     assert json.loads(exported)["deployment"]["resources"]
     basic = base64.b64encode(f"{api_key}:{api_secret}".encode()).decode()
     for text in [*seen, exported]:

@@ -15,7 +15,7 @@ from .conftest import StackFactory, cli
 
 
 def test_quickstart_lifecycle(
-    tmp_path: Path, make_stack: StackFactory, emulator: EmulatorProcess, pulumi_root: Path, api: httpx.Client
+    tmp_path: Path, make_stack: StackFactory, emulator: EmulatorProcess, pulumi_bin: Path, api: httpx.Client
 ) -> None:
     stack = make_stack(load_program(QUICKSTART))
 
@@ -30,7 +30,7 @@ def test_quickstart_lifecycle(
     stack.refresh(expect_no_changes=True)
 
     # no credential in the exported state (secrets stay encrypted)
-    exported = cli(tmp_path, pulumi_root, emulator.url, "stack", "export")
+    exported = cli(tmp_path, pulumi_bin, emulator.url, "stack", "export")
     assert DEMO_AUTH_TOKEN not in exported
     state = json.loads(exported)
     assert state["deployment"]["resources"]

@@ -20,11 +20,12 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_twilio_intelligence.client import Timing, TwilioClient
 from pulumi_twilio_intelligence.config import Settings
-from pulumi_twilio_intelligence.emulator import InProcessEmulator, ManualClock
+from pulumi_twilio_intelligence.emulator import ManualClock
 from pulumi_twilio_intelligence.emulator.app import SERVICES
 from pulumi_twilio_intelligence.emulator.errors import EmulatorError
 from pulumi_twilio_intelligence.resources import get_operator
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from ..conftest import CUSTOM_OPERATOR
 from ..emulator.documents import contract_if_available

@@ -11,7 +11,8 @@ import threading
 import httpx
 import pytest
 
-from pulumi_twilio_intelligence.emulator import Emulator, EmulatorTransport, InProcessEmulator, ManualClock, build_app
+from pulumi_twilio_intelligence.emulator import Emulator, EmulatorTransport, ManualClock, build_app
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 URL = "https://intelligence.twilio.com/v3/ControlPlane/Operators"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,11 @@ ALLOWED = {
     "_version": set(),
     "config": {"errors"},
     "client": {"models", "errors", "config", "_version"},
-    "emulator": {"models", "client", "config", "errors"},
+    # the emulator stands alone: a peer of Twilio, not of the provider (it never reaches the client or config)
+    "emulator": {"models", "errors"},
     "resources": {"models", "client", "config", "errors"},
-    "testing": {"emulator", "config"},
+    # the in-process helpers wire the package's client to the emulator
+    "testing": {"emulator", "client", "config"},
 }
 
 
@@ -58,3 +61,32 @@ def test_layers_import_downwards_only(path: Path) -> None:
 
 def test_the_layer_table_covers_every_module() -> None:
     assert {_layer(p) for p in MODULES} <= set(ALLOWED)
+
+
+def test_backends_are_per_account() -> None:
+    """One backend object per account and API (moto's BackendDict): no backend method takes an ``account``."""
+    from pulumi_twilio_intelligence.emulator import AccountBackend, Emulator
+
+    account = "AC" + "1" * 32
+    emulator = Emulator()
+    try:
+        assert len(emulator.backends) >= 2
+        for backends in emulator.backends:
+            backend = backends[account]
+            assert isinstance(backend, AccountBackend) and backend.account == account
+            assert backends[account] is backend
+            for name, method in inspect.getmembers(type(backend), inspect.isfunction):
+                if name != "__init__":
+                    assert "account" not in inspect.signature(method).parameters, f"{type(backend).__name__}.{name}"
+    finally:
+        emulator.store.close()
+
+
+def test_the_in_process_helpers_live_in_the_testing_layer() -> None:
+    """The emulator serves HTTP; wiring the package's clients to it is the testing layer's job."""
+    import pulumi_twilio_intelligence.emulator as emulator
+    import pulumi_twilio_intelligence.testing as testing
+
+    assert not {"mock_twilio", "InProcessEmulator"} & set(dir(emulator))
+    assert {"mock_twilio", "InProcessEmulator"} <= set(testing.__all__)
+    assert [name for name in testing.__all__ if not hasattr(testing, name)] == []

@@ -15,9 +15,10 @@ from pulumi_twilio_intelligence.client import (
     TwilioClient,
     wait_for_operation,
 )
-from pulumi_twilio_intelligence.emulator import InProcessEmulator, ManualClock
+from pulumi_twilio_intelligence.emulator import ManualClock
 from pulumi_twilio_intelligence.errors import OperationFailedError, OperationTimeoutError, UnexpectedResponseError
 from pulumi_twilio_intelligence.models import ConversationConfigurationCreate
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from .conftest import CONVERSATION, FakeTime, fake_client, undocumented_client
 

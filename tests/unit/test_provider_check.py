@@ -11,7 +11,6 @@ import pytest
 from pulumi.output import Unknown
 
 from pulumi_twilio_intelligence.client import use_transport
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
     IntelligenceConfigurationProvider,
@@ -19,6 +18,7 @@ from pulumi_twilio_intelligence.resources import (
 )
 from pulumi_twilio_intelligence.resources._known import forget_everything
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from ..conftest import replace_placeholders
 from .conftest import JSON_OPERATOR, MEMORY_STORE_ID, OPERATOR, Factory, FakeTime, Ids, configure, to_engine
@@ -368,7 +368,7 @@ def test_a_custom_version_retired_later_fails_at_the_next_check(
     provider = make_provider(IntelligenceConfigurationProvider)
     inputs = to_engine(replace_placeholders(INTELLIGENCE, vars(ids)))
     assert provider.check({}, inputs).failures == []
-    twilio.intelligence.set_version_status(twilio.settings().account_sid or "", ids.custom, 1, "RETIRED")
+    twilio.intelligence[twilio.settings().account_sid or ""].set_version_status(ids.custom, 1, "RETIRED")
     forget_everything()  # the next Pulumi operation runs in a new provider process
     [failure] = provider.check({}, inputs).failures
     assert failure.property == "rules[0].operators[0].version" and "'Adherence'" in failure.reason
@@ -382,7 +382,7 @@ def test_refresh_reports_a_version_retired_since_the_last_check(
     provider = make_provider(IntelligenceConfigurationProvider)
     inputs = to_engine({**replace_placeholders(INTELLIGENCE, vars(ids)), "__name": IDENTITY})
     created = provider.create(inputs)
-    twilio.intelligence.set_version_status(twilio.settings().account_sid or "", ids.custom, 1, "RETIRED")
+    twilio.intelligence[twilio.settings().account_sid or ""].set_version_status(ids.custom, 1, "RETIRED")
     forget_everything()  # refresh runs in a new provider process
     capsys.readouterr()
     read = provider.read(created.id, {**created.outs, "__name": IDENTITY})

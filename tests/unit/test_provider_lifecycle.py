@@ -10,7 +10,6 @@ import pytest
 from pydantic.alias_generators import to_snake
 
 from pulumi_twilio_intelligence.client import use_transport
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
 from pulumi_twilio_intelligence.errors import TwilioApiError
 from pulumi_twilio_intelligence.resources import (
     ConversationConfiguration,
@@ -22,6 +21,7 @@ from pulumi_twilio_intelligence.resources import (
 )
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
 from pulumi_twilio_intelligence.resources._resource import TwilioResource
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from ..conftest import change_operator_out_of_band, replace_placeholders
 from .conftest import (

@@ -12,7 +12,7 @@ import pytest
 from pulumi.output import Unknown
 
 from pulumi_twilio_intelligence.client import AcceptedOperation, use_transport, wait_for_operation
-from pulumi_twilio_intelligence.emulator import InProcessEmulator, ManualClock
+from pulumi_twilio_intelligence.emulator import ManualClock
 from pulumi_twilio_intelligence.errors import OperationCancelledError, OperationFailedError, TwilioError
 from pulumi_twilio_intelligence.models import canonical_output_schema, output_schema_problems
 from pulumi_twilio_intelligence.resources import (
@@ -20,6 +20,7 @@ from pulumi_twilio_intelligence.resources import (
     IntelligenceConfigurationProvider,
     OperatorProvider,
 )
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from ..conftest import replace_placeholders
 from .conftest import (

@@ -12,13 +12,13 @@ import httpx
 import pytest
 
 from pulumi_twilio_intelligence.client import use_transport
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
     IntelligenceConfigurationProvider,
     OperatorProvider,
 )
 from pulumi_twilio_intelligence.resources._known import KnownObjects
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from ..conftest import change_operator_out_of_band
 from .conftest import CONFIGURATIONS, CONVERSATION, OPERATOR, OPERATORS, Factory, Ids, Recorder, to_engine

@@ -14,7 +14,6 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pulumi_twilio_intelligence.emulator import InProcessEmulator
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
     IntelligenceConfigurationProvider,
@@ -22,6 +21,7 @@ from pulumi_twilio_intelligence.resources import (
 )
 from pulumi_twilio_intelligence.resources._known import forget_everything
 from pulumi_twilio_intelligence.resources._provider import TwilioProvider
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from .conftest import CONFIGURATIONS, MEMORY_STORE_ID, Factory, Ids, create_ids, to_engine
 

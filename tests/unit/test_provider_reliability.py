@@ -15,7 +15,7 @@ import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_twilio_intelligence.client import TwilioClient, use_transport
-from pulumi_twilio_intelligence.emulator import InProcessEmulator, ManualClock
+from pulumi_twilio_intelligence.emulator import ManualClock
 from pulumi_twilio_intelligence.errors import (
     OperationFailedError,
     OperationTimeoutError,
@@ -29,6 +29,7 @@ from pulumi_twilio_intelligence.resources import (
     OperatorProvider,
     _provider,
 )
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from .conftest import (
     CONFIGURATIONS,

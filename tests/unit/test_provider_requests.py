@@ -13,13 +13,7 @@ import pytest
 
 from pulumi_twilio_intelligence.client import use_transport
 from pulumi_twilio_intelligence.config import SOURCES
-from pulumi_twilio_intelligence.emulator import (
-    DEMO_ACCOUNT_SID,
-    DEMO_AUTH_TOKEN,
-    EmulatorProcess,
-    Faults,
-    InProcessEmulator,
-)
+from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess, Faults
 from pulumi_twilio_intelligence.errors import (
     OperationTimeoutError,
     TwilioApiError,
@@ -33,6 +27,7 @@ from pulumi_twilio_intelligence.resources import (
     get_operator_version,
     lookups,
 )
+from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from .conftest import (
     CONVERSATION,

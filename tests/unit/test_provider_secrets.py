@@ -12,13 +12,13 @@ import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_twilio_intelligence.client import use_transport
-from pulumi_twilio_intelligence.emulator import InProcessEmulator, mock_twilio
 from pulumi_twilio_intelligence.errors import TwilioError
 from pulumi_twilio_intelligence.resources import (
     ConversationConfigurationProvider,
     IntelligenceConfigurationProvider,
     OperatorProvider,
 )
+from pulumi_twilio_intelligence.testing import InProcessEmulator, mock_twilio
 
 from .conftest import CONVERSATION, DocumentedFake, configure, to_engine, twilio_error
 from .conftest import OPERATOR as BASE_OPERATOR

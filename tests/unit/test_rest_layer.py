@@ -19,7 +19,7 @@ from pulumi_twilio_intelligence.client import (
     parse_retry_after,
 )
 from pulumi_twilio_intelligence.config import Settings
-from pulumi_twilio_intelligence.emulator import Faults, InProcessEmulator
+from pulumi_twilio_intelligence.emulator import Faults
 from pulumi_twilio_intelligence.errors import (
     ConfigurationError,
     TwilioApiError,
@@ -27,7 +27,7 @@ from pulumi_twilio_intelligence.errors import (
     UnexpectedResponseError,
 )
 from pulumi_twilio_intelligence.models import ConversationConfigurationCreate, OperatorRequest
-from pulumi_twilio_intelligence.testing import engine_env
+from pulumi_twilio_intelligence.testing import InProcessEmulator, engine_env
 
 from .conftest import (
     CONVERSATION,

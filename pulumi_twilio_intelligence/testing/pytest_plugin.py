@@ -2,7 +2,7 @@
 
 Installing the package makes these available in every test suite, with no ``conftest.py``:
 
-* ``twilio_emulator``: a fresh :class:`~pulumi_twilio_intelligence.emulator.InProcessEmulator` per
+* ``twilio_emulator``: a fresh :class:`~pulumi_twilio_intelligence.testing.InProcessEmulator` per
   test. Every ``TwilioClient`` created during the test (the provider's too) talks to it;
   ``twilio_emulator.http_client()`` gives a raw authenticated ``httpx.Client``.
 * ``twilio_http``: a raw ``httpx.Client`` authenticated as the emulator's first account, for
@@ -16,7 +16,7 @@ Installing the package makes these available in every test suite, with no ``conf
       @pytest.mark.twilio_emulator(faults=Faults(operation_delay=5), clock=ManualClock())
       def test_pending(twilio_emulator): ...
 
-The emulator is imported when a fixture is first used, not when pytest starts.
+An emulator starts only when a test uses one of these fixtures.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .inprocess import InProcessEmulator, mock_twilio
+
 if TYPE_CHECKING:
     import httpx
-
-    from .inprocess import InProcessEmulator
 
 MARKER = "twilio_emulator"
 
@@ -58,8 +58,6 @@ def twilio_emulator(
         InProcessEmulator: ``.settings()`` and ``.http_client()`` authenticate as its accounts;
         every ``TwilioClient`` created while the test runs is routed to it.
     """
-    from .inprocess import mock_twilio
-
     options = dict(twilio_emulator_options)
     for marker in reversed(list(request.node.iter_markers(MARKER))):
         options.update(marker.kwargs)
