@@ -120,6 +120,30 @@ def parser() -> argparse.ArgumentParser:
         default=0.0,
         help="share of Operations that never complete",
     )
+    p.add_argument(
+        "--cancel-operations",
+        metavar="FRACTION",
+        type=_fraction,
+        default=0.0,
+        help="share of Operations that end CANCELLED (their change is not applied)",
+    )
+    p.add_argument(
+        "--omit-configuration-ids",
+        metavar="FRACTION",
+        type=_fraction,
+        default=0.0,
+        help="share of Conversation Configuration creates whose 202 and Operation name no id (as live Twilio may)",
+    )
+    p.add_argument(
+        "--live-operation-statuses",
+        action="store_true",
+        help="Operations are RUNNING for the second half of their delay, before their terminal status",
+    )
+    p.add_argument(
+        "--documented-patch",
+        action="store_true",
+        help="serve the documented PATCH of Conversation Configurations (live Twilio answers 405)",
+    )
     p.add_argument("--seed", type=int, help="seed for ids and fault injection (reproducible runs)")
     p.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
     return p
@@ -134,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         error_rate=args.error_rate,
         fail_operations=args.fail_operations,
         stuck_operations=args.stuck_operations,
+        cancel_operations=args.cancel_operations,
+        omit_configuration_ids=args.omit_configuration_ids,
+        live_operation_statuses=args.live_operation_statuses,
+        documented_patch=args.documented_patch,
         seed=args.seed,
     )
     try:

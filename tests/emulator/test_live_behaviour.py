@@ -4,9 +4,10 @@ Twilio-authored operators, and the live faults (CANCELLED Operations, creates wi
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
-from pulumi_twilio_intelligence.emulator import Faults, ManualClock
+from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess, Faults, ManualClock
 from tests.emulator.helpers import (
     CONVERSATION_CONFIGURATION,
     CONVERSATION_CONFIGURATIONS,
@@ -189,7 +190,10 @@ def test_the_new_faults_are_admin_settings_like_fail_operations(twilio_http):
         "omitConfigurationIds": 0.0,
     }
     changed = twilio_http.post(f"{ADMIN}/faults", json={"cancelOperations": 0.5, "omitConfigurationIds": 1})
-    assert changed.status_code == 200 and (changed.json()["cancelOperations"], changed.json()["omitConfigurationIds"]) == (
+    assert changed.status_code == 200 and (
+        changed.json()["cancelOperations"],
+        changed.json()["omitConfigurationIds"],
+    ) == (
         0.5,
         1.0,
     )
@@ -197,3 +201,14 @@ def test_the_new_faults_are_admin_settings_like_fail_operations(twilio_http):
     settings = twilio_http.post(f"{ADMIN}/faults", json={"documentedPatch": True, "liveOperationStatuses": True})
     assert settings.status_code == 200 and settings.json()["documentedPatch"] is True
 
+
+def test_the_live_faults_and_settings_from_flags():
+    flags = ["--cancel-operations", "1", "--omit-configuration-ids", "1", "--live-operation-statuses"]
+    with EmulatorProcess([*flags, "--documented-patch", "--operation-delay", "0"]) as server:
+        faults = server.admin("GET", "faults").json()
+        assert (faults["cancelOperations"], faults["omitConfigurationIds"]) == (1.0, 1.0)
+        assert faults["liveOperationStatuses"] is True and faults["documentedPatch"] is True
+        with httpx.Client(base_url=server.url, auth=(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN), timeout=30) as http:
+            response = _post(http)
+            assert "related" not in expect(response, 202)
+            assert operation(http, response.headers["Operation-Id"])["status"] == "CANCELLED"

@@ -42,9 +42,9 @@ ROUTES = {
     OPERATION: {"GET"},
 }
 IDS = {"id": "intelligence_operator_01kcgy1ew0e9x8re6jq542zt8b", "version": 1}
-WRITES = [
-    (template, method) for template, methods in ROUTES.items() for method in sorted(methods & {"POST", "PUT", "PATCH"})
-]
+#: Writes with a body (PATCH of a Conversation Configuration is 405, as on live Twilio, unless the
+#: documented PATCH is asked for: it never reads the body).
+WRITES = [(template, method) for template, methods in ROUTES.items() for method in sorted(methods & {"POST", "PUT"})]
 
 
 def _basic(username: str, password: str) -> str:

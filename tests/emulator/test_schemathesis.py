@@ -25,6 +25,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_headers_conformance, response_schema_conformance
 
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess
+from pulumi_twilio_intelligence.models.conversation_configuration import MAX_CONFIGURATIONS
 from tests.conftest import require_document
 
 from .helpers import CONVERSATION_CONFIGURATIONS, accepted, conversation_body, intelligence_body, operator_body
@@ -85,6 +86,8 @@ class LiveObjects:
         return known
 
     def _create(self, collection: str) -> str:
+        if collection.startswith("/v2/"):
+            self._make_room()
         if collection.endswith("/Operations"):
             return accepted(self.http.post(CONVERSATION_CONFIGURATIONS, json=conversation_body()))[1]
         if collection.startswith("/v2/"):
@@ -93,6 +96,14 @@ class LiveObjects:
         created = self.http.post(collection, json=body)
         assert created.status_code == 201, created.text
         return str(created.json()["id"])
+
+    def _make_room(self) -> None:
+        """Generated creates fill the account up to live Twilio's 10 Conversation Configurations:
+        delete those the fuzzing made (Operations complete at once on this server)."""
+        listed = self.http.get(CONVERSATION_CONFIGURATIONS, params={"pageSize": 1000}).json()["configurations"]
+        if len(listed) >= MAX_CONFIGURATIONS:
+            for configuration in listed:
+                self.http.delete(f"{CONVERSATION_CONFIGURATIONS}/{configuration['id']}")
 
 
 def fuzz(operation: APIOperation, mode: GenerationMode, objects: LiveObjects | None, contract: Contract) -> None:
