@@ -47,10 +47,12 @@ unit: dev
 	$(PY) -m pytest tests/unit tests/emulator tests/test_ci_skips.py
 
 # Requests per second of the emulator (fetch and create; server on loopback and in-process), then the
-# provider's API requests and wall time per Pulumi operation of the quickstart (real engine).
+# provider's API requests and wall time per Pulumi operation of the quickstart (real engine), then
+# the same at scale (bench/scale.py: stacks of 20, 80 and 200 resources, at 0 and 100 ms latency).
 bench: venv pulumi
 	$(PY) bench/emulator_throughput.py
 	$(WITH_PULUMI) $(PY) -m bench.provider_requests
+	$(WITH_PULUMI) $(PY) -m bench.scale
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache *.egg-info

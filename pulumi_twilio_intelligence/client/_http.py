@@ -96,6 +96,7 @@ class TwilioClient:
         self._http: httpx.Client | None = None
         self._lock = threading.Lock()
         self._server_time: tuple[float, float] | None = None  # (Twilio's Date, our clock() then)
+        self._last_date: tuple[str | None, float] | None = None  # (a Date header, its time)
 
     @property
     def transport(self) -> httpx.BaseTransport | None:
@@ -141,10 +142,14 @@ class TwilioClient:
         return date + (self.clock() - at)
 
     def _note_date(self, response: httpx.Response) -> float | None:
-        date = server_date(response)
+        text = response.headers.get("Date")
+        with self._lock:
+            seen = self._last_date
+        date = seen[1] if seen is not None and seen[0] == text else server_date(response)
         if date is not None:
             with self._lock:
                 self._server_time = (date, self.clock())
+                self._last_date = (text, date)  # answers within the same second parse it once
         return date
 
     def request(
@@ -183,15 +188,27 @@ class TwilioClient:
                 raise RetryableStatus(error, parse_retry_after(response.headers.get("Retry-After"), now=date))
             raise error
 
-        retrying = Retrying(
-            stop=stop_after_attempt(self.settings.max_retries + 1),
-            wait=wait_time,
-            sleep=self.sleep,
-            retry=retry_if_exception(lambda e: exception_is_retryable(e, replay_safe=replay_safe)),
-            reraise=True,
-        )
         try:
-            return retrying(attempt)
+            try:  # the first attempt without tenacity's bookkeeping: most requests need no retry
+                return attempt()
+            except Exception as exc:
+                if self.settings.max_retries == 0 or not exception_is_retryable(exc, replay_safe=replay_safe):
+                    raise
+                failed: list[Exception] = [exc]
+
+            def again() -> httpx.Response:
+                if failed:  # tenacity's first attempt is the one that just failed: it waits, then retries
+                    raise failed.pop()
+                return attempt()
+
+            retrying = Retrying(
+                stop=stop_after_attempt(self.settings.max_retries + 1),
+                wait=wait_time,
+                sleep=self.sleep,
+                retry=retry_if_exception(lambda e: exception_is_retryable(e, replay_safe=replay_safe)),
+                reraise=True,
+            )
+            return retrying(again)
         except RetryableStatus as exc:
             raise exc.error from None
         except TwilioApiError:

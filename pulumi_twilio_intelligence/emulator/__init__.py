@@ -1,4 +1,5 @@
-"""A moto-style emulator of Twilio's Intelligence v3 and Conversations v2 ControlPlane APIs.
+"""A moto-style emulator of Twilio's Intelligence v3, Conversations v2, Memory v1 and Knowledge v2
+ControlPlane APIs (and Knowledge v2's knowledge sources).
 
 It stands alone: it imports only the wire models (:mod:`pulumi_twilio_intelligence.models`) and the
 error helpers (:mod:`pulumi_twilio_intelligence.errors`) of this package.
@@ -15,7 +16,10 @@ Layout (moto's): ``core.py`` (:class:`Emulator`: store, ids, clock, accounts, fa
 ``models.py`` (the backend), ``records.py`` (its typed records), ``responses.py`` (handlers),
 ``urls.py`` (routes), ``exceptions.py`` (the API's error body).
 
-Adding an API (say Memory v1 at ``https://memory.twilio.com/v1/...``):
+``control_plane.py`` holds what Memory v1 and Knowledge v2 share (their Operations, 202 answers,
+Idempotency-Keys, ETag/If-Match and ``orderBy`` lists).
+
+Adding an API (as Memory v1 at ``https://memory.twilio.com/v1/...`` was, in ``memory/``):
 
 1. wire models in ``models/`` (request and response bodies, with the document's constraints, and
    ``ServerDefault`` metadata for fields Twilio fills in);

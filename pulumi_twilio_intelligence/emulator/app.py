@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -18,9 +19,12 @@ from .conversations.urls import SERVICE as CONVERSATIONS
 from .core import Emulator
 from .errors import EmulatorError
 from .intelligence.urls import SERVICE as INTELLIGENCE
+from .knowledge.urls import SERVICE as KNOWLEDGE
+from .knowledge.urls import UPLOAD_ROUTES
+from .memory.urls import SERVICE as MEMORY
 from .routing import Call, Reply, Route, Service
 
-SERVICES = (INTELLIGENCE, CONVERSATIONS)
+SERVICES = (INTELLIGENCE, CONVERSATIONS, MEMORY, KNOWLEDGE)
 #: Methods every API route answers (405 with ``Allow`` for those it does not have, counted like the rest).
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 log = logging.getLogger("pulumi_twilio_intelligence.emulator")
@@ -44,18 +48,32 @@ def _error_response(service: Service, error: EmulatorError) -> Response:
     return JSONResponse(service.render_error(error), status_code=error.status, headers=headers)
 
 
-def _endpoint(emulator: Emulator, service: Service, routes: dict[str, Route]) -> Any:
-    """One Starlette endpoint per route template, dispatching on the method (HEAD is served as GET)."""
+Served = tuple[Service, Route]
+
+
+def _choose(candidates: list[Served], params: Mapping[str, str]) -> Served:
+    """The route that claims these path parameters, else the one that claims nothing in particular."""
+    return next(
+        (c for c in candidates if c[1].claims is not None and c[1].claims(params)),
+        next((c for c in candidates if c[1].claims is None), candidates[0]),
+    )
+
+
+def _endpoint(emulator: Emulator, routes: dict[str, list[Served]]) -> Any:
+    """One Starlette endpoint per route template, dispatching on the method (HEAD is served as GET)
+    and, where APIs share a template, on the route that claims the request."""
 
     allowed = ", ".join(sorted(routes))
-    template = next(iter(routes.values())).template
+    template = next(iter(routes.values()))[0][1].template
 
     async def endpoint(request: Request) -> Response:
         emulator.count(request.method, template)
-        route = routes.get("GET" if request.method == "HEAD" else request.method)
-        if route is None:
+        candidates = routes.get("GET" if request.method == "HEAD" else request.method)
+        if candidates is None:
             message = f"Method {request.method} is not allowed on {request.url.path}"
+            service = _service_for(request.url.path)
             return _error_response(service, EmulatorError(405, message, headers={"Allow": allowed}))
+        service, route = _choose(candidates, request.path_params)
         if emulator.faults.latency_ms:
             await asyncio.sleep(emulator.faults.latency_ms / 1000)
         try:
@@ -98,16 +116,17 @@ def _http_exception(request: Request, exc: Exception) -> Response:
 
 
 def build_app(emulator: Emulator) -> Starlette:
-    """The ASGI app serving both APIs and the admin API (``/__emulator/``) for ``emulator``."""
+    """The ASGI app for ``emulator``: the four APIs, the upload URLs of knowledge files and the
+    admin API (``/__emulator/``)."""
     routes: list[BaseRoute] = []
+    by_template: dict[str, dict[str, list[Served]]] = {}
     for service in SERVICES:
-        by_template: dict[str, dict[str, Route]] = {}
         for route in service.routes:
-            by_template.setdefault(route.template, {})[route.method] = route
-        for template, methods in by_template.items():
-            endpoint = _endpoint(emulator, service, methods)
-            routes.append(StarletteRoute(template, endpoint, methods=list(HTTP_METHODS)))
+            by_template.setdefault(route.template, {}).setdefault(route.method, []).append((service, route))
+    for template, methods in by_template.items():
+        routes.append(StarletteRoute(template, _endpoint(emulator, methods), methods=list(HTTP_METHODS)))
     routes.extend(admin_routes(emulator))
+    routes.extend(UPLOAD_ROUTES)
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
     app.router.redirect_slashes = False  # Twilio paths are exact: ".../Operators/" is a 404, not a redirect
     app.state.emulator = emulator

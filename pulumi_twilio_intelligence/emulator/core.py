@@ -21,6 +21,8 @@ from .errors import EmulatorError, bad_request, not_found
 from .faults import Faults
 from .ids import IdFactory
 from .intelligence.models import IntelligenceBackend
+from .knowledge.models import KnowledgeBackend
+from .memory.models import MemoryBackend
 from .state import Store
 
 M = TypeVar("M", bound=WireModel)
@@ -38,6 +40,9 @@ class Emulator:
         faults: fault injection and timing (see :class:`Faults`).
         seed: makes minted ids reproducible.
         clock: seconds since the epoch (replace it to drive Operations in tests).
+        strict_references: refuse (400 naming ``memoryStoreId``) a Conversation Configuration whose
+            Memory Store does not exist in the account; live Twilio accepts it (and then fails
+            silently), and so does the emulator by default.
 
     Raises:
         ValueError: an Account SID is not ``AC`` followed by 32 hex digits.
@@ -58,6 +63,7 @@ class Emulator:
         faults: Faults | None = None,
         seed: int | None = None,
         clock: Callable[[], float] = time.time,
+        strict_references: bool = False,
     ) -> None:
         self.accounts = Accounts()
         for sid, token in (accounts or {}).items():
@@ -75,6 +81,9 @@ class Emulator:
         # the APIs (see "Adding an API" in the package's docstring)
         self.intelligence = self.register(IntelligenceBackend)
         self.conversations = self.register(ConversationsBackend)
+        self.memory = self.register(MemoryBackend)
+        self.knowledge = self.register(KnowledgeBackend)
+        self.strict_references = strict_references
         self._counts: Counter[str] = Counter()
         self._counts_lock = threading.Lock()
 

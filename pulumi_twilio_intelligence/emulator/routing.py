@@ -93,11 +93,17 @@ Handler = Callable[[Call], Reply]
 
 @dataclass(frozen=True)
 class Route:
-    """``method`` + ``template`` (Starlette path syntax) served by ``handler``."""
+    """``method`` + ``template`` (Starlette path syntax) served by ``handler``.
+
+    ``claims``: for a path two APIs share (``/v2/ControlPlane/Operations/{id}``: Conversations v2 and
+    Knowledge v2), which requests this route serves, by their path parameters; the route without
+    ``claims`` serves the rest.
+    """
 
     method: str
     template: str
     handler: Handler
+    claims: Callable[[Mapping[str, str]], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The emulator as a local HTTP server: ``twilio-intelligence-emulator`` (uvicorn).
 
 The first line printed is ``Twilio emulator listening on http://HOST:PORT``; point
-``TWILIO_INTELLIGENCE_BASE_URL`` and ``TWILIO_CONVERSATIONS_BASE_URL`` at that URL.
+``TWILIO_INTELLIGENCE_BASE_URL``, ``TWILIO_CONVERSATIONS_BASE_URL``, ``TWILIO_MEMORY_BASE_URL`` and
+``TWILIO_KNOWLEDGE_BASE_URL`` at that URL.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(
         prog="twilio-intelligence-emulator",
-        description="A local emulator of Twilio's Intelligence v3 and Conversations v2 ControlPlane APIs.",
+        description="A local emulator of Twilio's Intelligence v3, Conversations v2, Memory v1 and Knowledge v2 "
+        "ControlPlane APIs (and Knowledge v2's knowledge sources).",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free port (default)")
@@ -144,6 +146,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve the documented PATCH of Conversation Configurations (live Twilio answers 405)",
     )
+    p.add_argument(
+        "--strict-references",
+        action="store_true",
+        help="refuse (400 naming memoryStoreId) a Conversation Configuration whose Memory Store does not exist "
+        "(live Twilio accepts it)",
+    )
     p.add_argument("--seed", type=int, help="seed for ids and fault injection (reproducible runs)")
     p.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
     return p
@@ -171,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             api_keys={key: (secret, sid) for key, secret, sid in args.api_key},
             faults=faults,
             seed=args.seed,
+            strict_references=args.strict_references,
         )
     except ValueError as exc:
         print(f"twilio-intelligence-emulator: {exc}", file=sys.stderr)

@@ -36,7 +36,7 @@ from .conversation_configuration import (
     StatusCallback,
     StatusTimeouts,
 )
-from .defaults import ServerDefault, server_default, with_server_defaults
+from .defaults import ServerDefault, declared_defaults, server_default, with_server_defaults
 from .identity_resolution import (
     IdentifierConfig,
     IdentityResolutionSettings,
@@ -158,6 +158,7 @@ __all__ = [
     "TriggerParameters",
     "WireModel",
     "canonical_output_schema",
+    "declared_defaults",
     "error_messages",
     "field_errors",
     "lenient",

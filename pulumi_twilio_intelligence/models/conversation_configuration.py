@@ -39,8 +39,10 @@ DEFAULT_CALLBACK_METHOD = "POST"
 class StatusTimeouts(WireModel):
     """``{inactive?, closed?}``: minutes (at least 1) before a conversation becomes inactive / closed."""
 
-    inactive: int | None = Field(None, ge=1)
-    closed: int | None = Field(None, ge=1)
+    inactive: int | None = Field(
+        None, ge=1, description="Minutes without a communication before a conversation becomes inactive."
+    )
+    closed: int | None = Field(None, ge=1, description="Minutes before an inactive conversation is closed.")
 
 
 class CaptureRule(WireModel):
@@ -49,44 +51,80 @@ class CaptureRule(WireModel):
     ``*`` is a wildcard in ``from`` and ``to``; ``metadata`` holds strings such as ``callType``.
     """
 
-    from_: str = Field(alias="from")
-    to: str
-    metadata: dict[str, str] | None = None
+    from_: str = Field(alias="from", description="The sender address to capture (``*``: any).")
+    to: str = Field(description="The recipient address to capture (``*``: any).")
+    metadata: dict[str, str] | None = Field(
+        None, description="String metadata the communication must carry, such as ``callType``."
+    )
 
 
 class ChannelSetting(WireModel):
     """``{statusTimeouts?, captureRules?}``: the settings of one channel (``VOICE``, ``SMS``...);
     at most 100 capture rules (a live limit, C2)."""
 
-    status_timeouts: StatusTimeouts | None = None
-    capture_rules: list[CaptureRule] | None = Field(None, max_length=MAX_CAPTURE_RULES)
+    status_timeouts: StatusTimeouts | None = Field(
+        None, description="When the channel's conversations become inactive, then closed."
+    )
+    capture_rules: list[CaptureRule] | None = Field(
+        None,
+        max_length=MAX_CAPTURE_RULES,
+        description="Which communications of the channel start or join conversations.",
+    )
 
 
 class StatusCallback(WireModel):
     """``{url, method?}``: where conversation status changes are sent (method POST by default)."""
 
-    url: Uri
-    method: Annotated[CallbackMethod | None, ServerDefault(DEFAULT_CALLBACK_METHOD)] = None
+    url: Uri = Field(description="The URL that receives conversation status changes.")
+    method: Annotated[CallbackMethod | None, ServerDefault(DEFAULT_CALLBACK_METHOD)] = Field(
+        None, description="The HTTP method of the callback."
+    )
 
 
 class ConversationsV1Bridge(WireModel):
     """``{serviceId}``: the Conversations V1 Service (``IS`` + 32 hex) bridged to this configuration."""
 
-    service_id: str = Field(pattern=r"^IS[0-9a-f]{32}$")
+    service_id: str = Field(
+        pattern=r"^IS[0-9a-f]{32}$", description="The Conversations V1 Service SID (``IS`` and 32 hex digits)."
+    )
 
 
 class _ConfigurationBody(WireModel):
     """Every writable field; none required (the required sets differ per method)."""
 
-    display_name: str | None = Field(None, max_length=32, pattern=DISPLAY_NAME_PATTERN)
-    description: str | None = Field(None, max_length=512)
-    conversation_grouping_type: GroupingType | None = None
-    memory_store_id: str | None = None
-    channel_settings: dict[str, ChannelSetting] | None = None
-    status_callbacks: list[StatusCallback] | None = Field(None, max_length=2)
-    intelligence_configuration_ids: list[str] | None = Field(None, max_length=5)
-    memory_extraction_enabled: Annotated[bool | None, ServerDefault(False)] = None
-    conversations_v1_bridge: ConversationsV1Bridge | None = None
+    display_name: str | None = Field(
+        None,
+        max_length=32,
+        pattern=DISPLAY_NAME_PATTERN,
+        description="The configuration's name: letters, digits, spaces, ``-`` and ``_``.",
+    )
+    description: str | None = Field(None, max_length=512, description="What the configuration is for.")
+    conversation_grouping_type: GroupingType | None = Field(
+        None, description="How communications are grouped into conversations; a change makes a new configuration."
+    )
+    memory_store_id: str | None = Field(
+        None, description="The Memory Store (``mem_store_...``) that resolves the participants' profiles."
+    )
+    channel_settings: dict[str, ChannelSetting] | None = Field(
+        None,
+        description="The settings of each channel (``VOICE``, ``SMS``, ``RCS``, ``WHATSAPP``, ``CHAT``), by channel.",
+    )
+    status_callbacks: list[StatusCallback] | None = Field(
+        None, max_length=2, description="Where conversation status changes are sent."
+    )
+    intelligence_configuration_ids: list[str] | None = Field(
+        None,
+        max_length=5,
+        description=(
+            "The Intelligence Configurations (``intelligence_configuration_...``) that analyse the conversations."
+        ),
+    )
+    memory_extraction_enabled: Annotated[bool | None, ServerDefault(False)] = Field(
+        None, description="Whether Memory learns traits and observations from the conversations."
+    )
+    conversations_v1_bridge: ConversationsV1Bridge | None = Field(
+        None, description="The Conversations V1 Service bridged to this configuration."
+    )
 
 
 class ConversationConfigurationCreate(_ConfigurationBody):
@@ -142,17 +180,21 @@ class ConversationConfiguration(_ConfigurationBody):
     ``createdAt``/``updatedAt`` are ISO-8601 date-times; ``version`` grows with every change.
     """
 
-    id: str
+    id: str = Field(description="The configuration's id (``conv_configuration_...``).")
     display_name: str = Field(max_length=32, pattern=DISPLAY_NAME_PATTERN)
     description: str = Field(max_length=512)
     conversation_grouping_type: GroupingType
     memory_store_id: str
     status_callbacks: list[StatusCallback] | None = Field(None, max_length=20)
-    trait_extraction_strategy_ids: list[str] | None = Field(None, max_length=1)
-    observation_extraction_strategy_ids: list[str] | None = Field(None, max_length=1)
-    created_at: str | None = None
-    updated_at: str | None = None
-    version: int | None = None
+    trait_extraction_strategy_ids: list[str] | None = Field(
+        None, max_length=1, description="The trait extraction strategies Twilio attached (read only)."
+    )
+    observation_extraction_strategy_ids: list[str] | None = Field(
+        None, max_length=1, description="The observation extraction strategies Twilio attached (read only)."
+    )
+    created_at: str | None = Field(None, description="When the configuration was created (ISO-8601, UTC).")
+    updated_at: str | None = Field(None, description="When the configuration was last changed (ISO-8601, UTC).")
+    version: int | None = Field(None, description="The configuration's version; it grows with every change.")
 
 
 class Problem(WireModel):

@@ -33,10 +33,23 @@ class ServerDefault:
             as if the field had that value and returns nothing (an operator parameter's
             ``required``): the emulator then leaves the field out, while ``diff`` still treats the
             default and an absent field as equal.
+        when: the default applies only when these other fields of the same object (Python names)
+            have these values (``{"type": "Web"}``: a web source's crawl depth).
     """
 
     value: Any
     stored: bool = True
+    when: Mapping[str, Any] | None = None
+
+
+def declared_defaults(model: type[BaseModel], *, wire: bool = True) -> dict[str, Any]:
+    """The server-side defaults ``model`` declares on its own fields, by wire (or Python) name."""
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        default = server_default(info)
+        if default is not None:
+            out[(info.alias or name) if wire else python_name(name)] = default.value
+    return out
 
 
 def server_default(info: FieldInfo) -> ServerDefault | None:
@@ -71,10 +84,20 @@ def with_server_defaults(annotation: Any, data: Any, *, wire: bool, stored_only:
 
 def _fill(model: type[BaseModel], data: Mapping[str, Any], *, wire: bool, stored_only: bool) -> dict[str, Any]:
     out = dict(data)
+
+    def key_of(name: str) -> str:
+        info = model.model_fields[name]
+        return (info.alias or name) if wire else python_name(name)
+
     for name, info in model.model_fields.items():
-        key = (info.alias or name) if wire else python_name(name)
+        key = key_of(name)
         default = server_default(info)
-        if out.get(key) is None and default is not None and (default.stored or not stored_only):
+        if (
+            out.get(key) is None
+            and default is not None
+            and (default.stored or not stored_only)
+            and all(out.get(key_of(other)) == value for other, value in (default.when or {}).items())
+        ):
             out[key] = copy.deepcopy(default.value)
         if key in out:
             out[key] = with_server_defaults(info.annotation, out[key], wire=wire, stored_only=stored_only)

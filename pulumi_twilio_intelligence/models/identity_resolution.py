@@ -13,20 +13,11 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ._base import WireModel
+from .defaults import ServerDefault, declared_defaults
 
 MatchingAlgo = Literal["exact", "fuzzy"]
 LimitPolicy = Literal["fifo", "lifo"]
 Normalization = Literal["phone", "email", "trim", "none"]
-
-#: Server-side defaults of ``identifierConfigs[]`` (the document's ``default`` values), wire names.
-IDENTIFIER_CONFIG_DEFAULTS: dict[str, object] = {
-    "matchingAlgo": "exact",
-    "matchingThreshold": 75,
-    "limit": 100,
-    "limitPolicy": "fifo",
-    "enforceUnique": True,
-    "normalization": "trim",
-}
 
 #: A matching rule: one identifier type (``email``, ``phone``), at most 30 characters.
 MatchingRule = Annotated[str, Field(max_length=30)]
@@ -43,12 +34,17 @@ class IdentifierConfig(WireModel):
     """
 
     id_type: str = Field(min_length=2, max_length=30)
-    matching_algo: MatchingAlgo | None = None
-    matching_threshold: int | None = Field(None, ge=50, le=99)
-    limit: int | None = Field(None, ge=1, le=100)
-    limit_policy: LimitPolicy | None = None
-    enforce_unique: bool | None = None
-    normalization: Normalization | None = None
+    matching_algo: Annotated[MatchingAlgo | None, ServerDefault("exact")] = None
+    matching_threshold: Annotated[int | None, ServerDefault(75)] = Field(None, ge=50, le=99)
+    limit: Annotated[int | None, ServerDefault(100)] = Field(None, ge=1, le=100)
+    limit_policy: Annotated[LimitPolicy | None, ServerDefault("fifo")] = None
+    enforce_unique: Annotated[bool | None, ServerDefault(True)] = None
+    normalization: Annotated[Normalization | None, ServerDefault("trim")] = None
+
+
+#: Server-side defaults of ``identifierConfigs[]`` (the document's ``default`` values), wire names;
+#: declared on the fields (apply them with :func:`~.defaults.with_server_defaults`).
+IDENTIFIER_CONFIG_DEFAULTS: dict[str, object] = declared_defaults(IdentifierConfig)
 
 
 class IdentityResolutionSettingsUpdate(WireModel):

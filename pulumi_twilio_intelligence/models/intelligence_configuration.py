@@ -30,72 +30,84 @@ class RuleOperator(WireModel):
     declared parameters by name and type.
     """
 
-    id: str
-    version: int | None = None
-    parameters: dict[str, Any] | None = None
+    id: str = Field(description="The operator's id (``intelligence_operator_...``).")
+    version: int | None = Field(None, description="The operator version to run; without it, the latest ACTIVE version.")
+    parameters: dict[str, Any] | None = Field(
+        None, description="Values of the operator's declared parameters, by name and of their types."
+    )
 
 
 class TriggerParameters(WireModel):
     """``{count}``: run every ``count`` communications (1-20, default 1)."""
 
-    count: Annotated[int | None, ServerDefault(DEFAULT_TRIGGER_COUNT)] = Field(None, ge=1, le=20)
+    count: Annotated[int | None, ServerDefault(DEFAULT_TRIGGER_COUNT)] = Field(
+        None, ge=1, le=20, description="Run the rule every ``count`` communications (a count)."
+    )
 
 
 class Trigger(WireModel):
     """``{on, parameters?}``: the conversation event that runs the rule."""
 
-    on: TriggerOn
-    parameters: Annotated[TriggerParameters | None, ServerDefault({})] = None
+    on: TriggerOn = Field(description="The conversation event that runs the rule.")
+    parameters: Annotated[TriggerParameters | None, ServerDefault({})] = Field(
+        None, description="The trigger's parameters."
+    )
 
 
 class Action(WireModel):
     """``{type: WEBHOOK, method: POST, url}``: what happens with the results."""
 
-    type: Literal["WEBHOOK"]
-    method: Literal["POST"]
-    url: Uri
+    type: Literal["WEBHOOK"] = Field(description="What the action does: a webhook.")
+    method: Literal["POST"] = Field(description="The webhook's HTTP method.")
+    url: Uri = Field(description="The webhook's URL, which receives the results.")
 
 
 class MemoryContext(WireModel):
     """``{enabled}``: pass Memory to the rule's operators."""
 
-    enabled: bool | None = None
+    enabled: bool | None = Field(None, description="Whether the rule's operators get Memory.")
 
 
 class KnowledgeContext(WireModel):
     """``{bases: [id, ...]}`` (at least one): pass these Knowledge Bases to the rule's operators."""
 
-    bases: list[str] = Field(min_length=1)
+    bases: list[str] = Field(min_length=1, description="The Knowledge Base ids passed to the rule's operators.")
 
 
 class RuleContext(WireModel):
     """``{memory?, knowledge?}``: extra context for the rule's operators."""
 
-    memory: MemoryContext | None = None
-    knowledge: KnowledgeContext | None = None
+    memory: MemoryContext | None = Field(None, description="Memory for the rule's operators.")
+    knowledge: KnowledgeContext | None = Field(None, description="Knowledge Bases for the rule's operators.")
 
 
 class RuleCreate(WireModel):
     """``RuleCreationRequestPayload``: 1-5 operators, at most 1 trigger, at most 2 actions."""
 
-    operators: list[RuleOperator] = Field(min_length=1, max_length=5)
-    triggers: Annotated[list[Trigger] | None, ServerDefault([])] = Field(None, max_length=1)
-    actions: list[Action] = Field(max_length=2)
-    context: RuleContext | None = None
+    operators: list[RuleOperator] = Field(
+        min_length=1, max_length=5, description="The Language Operators the rule runs."
+    )
+    triggers: Annotated[list[Trigger] | None, ServerDefault([])] = Field(
+        None, max_length=1, description="The conversation event that runs the rule."
+    )
+    actions: list[Action] = Field(max_length=2, description="Where the results go.")
+    context: RuleContext | None = Field(None, description="Extra context for the rule's operators.")
 
 
 class RuleUpdate(RuleCreate):
     """``RuleUpdateRequestPayload``: with ``id`` the existing rule is updated, without it one is created."""
 
-    id: str | None = None
+    id: str | None = Field(None, description="The rule's id (``intelligence_configurationrule_...``), given by Twilio.")
 
 
 class IntelligenceConfigurationCreate(WireModel):
     """Body of ``POST /v3/ControlPlane/Configurations``: ``displayName`` (1-128) and 0-5 ``rules``."""
 
-    display_name: str = Field(min_length=1, max_length=128)
-    description: str | None = None
-    rules: list[RuleCreate] = Field(max_length=5)
+    display_name: str = Field(min_length=1, max_length=128, description="The configuration's name.")
+    description: str | None = Field(None, description="What the configuration is for.")
+    rules: list[RuleCreate] = Field(
+        max_length=5, description="The rules: the operators to run, when, and where their results go."
+    )
 
 
 class IntelligenceConfigurationUpdate(IntelligenceConfigurationCreate):
@@ -115,11 +127,11 @@ class Rule(RuleUpdate):
 class IntelligenceConfiguration(WireModel):
     """An Intelligence Configuration as Twilio returns it (201 of create, 200 of fetch/update/list)."""
 
-    account_id: str
-    id: str
+    account_id: str = Field(description="The Account SID (``AC...``) the configuration belongs to.")
+    id: str = Field(description="The configuration's id (``intelligence_configuration_...``).")
     display_name: str
     description: str | None = None
-    version: int
+    version: int = Field(description="The configuration's version: 1 when created, one more with every update.")
     rules: list[Rule] = Field(max_length=5)
-    date_created: str
-    date_updated: str
+    date_created: str = Field(description="When the configuration was created (ISO-8601, UTC).")
+    date_updated: str = Field(description="When the configuration was last updated (ISO-8601, UTC).")

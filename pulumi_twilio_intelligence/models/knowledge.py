@@ -13,13 +13,14 @@ source starts ``SCHEDULED``: its answer carries ``source.importUrl``, where the 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from ._base import WireModel, field_refusal
 from ._types import Uri
 from .control_plane import ListMeta
+from .defaults import ServerDefault, declared_defaults
 
 KnowledgeStatus = Literal["SCHEDULED", "QUEUED", "PROCESSING", "COMPLETED", "FAILED"]
 KnowledgeSourceType = Literal["Text", "Web", "File"]
@@ -39,8 +40,6 @@ MIME_TYPES_BY_EXTENSION: dict[str, str] = {
     ".tsv": "text/tab-separated-values",
     ".txt": "text/plain",
 }
-#: Server-side defaults of a web source (wire names).
-WEB_SOURCE_DEFAULTS: dict[str, object] = {"crawlDepth": 2, "crawlPeriod": "NEVER"}
 #: The statuses after which processing is over.
 TERMINAL_KNOWLEDGE_STATUSES = frozenset({"COMPLETED", "FAILED"})
 
@@ -79,8 +78,8 @@ class _SourceFields(WireModel):
     type: KnowledgeSourceType
     content: str | None = Field(None, max_length=MAX_TEXT_LENGTH)
     url: Uri | None = None
-    crawl_depth: int | None = Field(None, ge=1, le=10)
-    crawl_period: CrawlPeriod | None = None
+    crawl_depth: Annotated[int | None, ServerDefault(2, when={"type": "Web"})] = Field(None, ge=1, le=10)
+    crawl_period: Annotated[CrawlPeriod | None, ServerDefault("NEVER", when={"type": "Web"})] = None
     file_name: str | None = Field(None, max_length=256)
     file_size: int | None = Field(None, ge=0, le=MAX_FILE_SIZE)
     mime_type: FileMimeType | None = None
@@ -101,6 +100,11 @@ class _SourceFields(WireModel):
             if value is not None and wire not in allowed:
                 raise field_refusal(type(self), wire, "field_of_other_type", f"is not allowed when type is {self.type}")
         return self
+
+
+#: Server-side defaults of a web source (wire names); declared on the fields (apply them with
+#: :func:`~.defaults.with_server_defaults`).
+WEB_SOURCE_DEFAULTS: dict[str, object] = declared_defaults(_SourceFields)
 
 
 class KnowledgeSource(_SourceFields):

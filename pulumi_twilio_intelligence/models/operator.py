@@ -32,10 +32,18 @@ class OperatorParameter(WireModel):
     ``required`` defaults to false on Twilio's side; ``KNOWLEDGE_BASE_AND_SOURCE_IDS`` takes no default.
     """
 
-    type: ParameterType
-    default: Any = None
-    required: Annotated[bool | None, ServerDefault(False, stored=False)] = None
-    description: str | None = None
+    type: ParameterType = Field(description="The parameter's type.")
+    default: Any = Field(
+        None,
+        description=(
+            "The value used when a rule sets none, of the parameter's type (none for "
+            "``KNOWLEDGE_BASE_AND_SOURCE_IDS``)."
+        ),
+    )
+    required: Annotated[bool | None, ServerDefault(False, stored=False)] = Field(
+        None, description="Whether every rule that runs the operator must set a value."
+    )
+    description: str | None = Field(None, description="What the parameter means.")
 
     __nullable__ = frozenset({"default"})
 
@@ -43,34 +51,56 @@ class OperatorParameter(WireModel):
 class ContextToggle(WireModel):
     """``{enabled: bool}``: whether the operator may use Memory or Knowledge at run time."""
 
-    enabled: bool | None = None
+    enabled: bool | None = Field(None, description="Whether the operator may use this source.")
 
 
 class OperatorContext(WireModel):
     """``{memory?: {enabled}, knowledge?: {enabled}}``."""
 
-    memory: ContextToggle | None = None
-    knowledge: ContextToggle | None = None
+    memory: ContextToggle | None = Field(
+        None, description="Memory: what Twilio remembers of the customer (profile, traits, observations)."
+    )
+    knowledge: ContextToggle | None = Field(None, description="Knowledge: the Knowledge Bases passed by the rule.")
 
 
 class TrainingExample(WireModel):
     """``{input, output}``: an example of the operator's intended behaviour."""
 
-    input: str
-    output: str
+    input: str = Field(description="An example input (a conversation or an excerpt).")
+    output: str = Field(
+        description=(
+            "The output expected for it; JSON that the output schema accepts when the output format is ``JSON``."
+        ),
+    )
 
 
 class _OperatorBody(WireModel):
     """Fields shared by requests and responses; nothing required."""
 
-    display_name: str | None = Field(None, min_length=1, max_length=128)
-    description: str | None = None
-    prompt: str | None = None
-    output_format: OutputFormat | None = None
-    output_schema: dict[str, Any] | None = None
-    training_examples: list[TrainingExample] | None = None
-    context: OperatorContext | None = None
-    parameters: dict[str, OperatorParameter] | None = None
+    display_name: str | None = Field(None, min_length=1, max_length=128, description="The operator's name.")
+    description: str | None = Field(None, description="What the operator does.")
+    prompt: str | None = Field(
+        None,
+        description=(
+            "The instructions the operator follows; it may use declared parameters as ``{{parameters.<name>}}``."
+        ),
+    )
+    output_format: OutputFormat | None = Field(None, description="The shape of the results.")
+    output_schema: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "The JSON Schema (root type ``object``, Twilio's supported subset) of the results; required when the "
+            "output format is ``JSON``, refused otherwise. Twilio stores it closed (``additionalProperties: "
+            "false``) with every property required."
+        ),
+    )
+    training_examples: list[TrainingExample] | None = Field(
+        None, description="Examples of the operator's intended behaviour."
+    )
+    context: OperatorContext | None = Field(None, description="The context sources the operator may use at run time.")
+    parameters: dict[str, OperatorParameter] | None = Field(
+        None, description="The parameters the prompt may use, by name; rules set their values."
+    )
 
 
 class OperatorRequest(_OperatorBody):
@@ -117,9 +147,11 @@ class LanguageOperator(_OperatorBody):
     ``prompt`` and ``trainingExamples`` are omitted).
     """
 
-    id: str | None = None
-    version: int | None = None
-    author: Author | None = None
+    id: str | None = Field(None, description="The operator's id (``intelligence_operator_...``).")
+    version: int | None = Field(
+        None, description="The operator's version: 1 when created, one more with every update. Pin rules to it."
+    )
+    author: Author | None = Field(None, description="``SELF`` for custom operators, ``TWILIO`` for Twilio's own.")
 
 
 class OperatorVersionSummary(WireModel):

@@ -1,56 +1,114 @@
 """The Pulumi resources: ``Operator``, ``IntelligenceConfiguration``, ``ConversationConfiguration``,
-and the lookups ``get_operator`` and ``get_operator_version``."""
+and the lookups ``get_operator`` and ``get_operator_version`` (and their ``_output`` forms).
+
+The providers (``OperatorProvider``...) are importable here for stable import paths (Pulumi state
+refers to them) but are not part of the public surface.
+"""
 
 from .args import (
     ActionArgs,
+    ActionArgsDict,
     CaptureRuleArgs,
+    CaptureRuleArgsDict,
     ChannelSettingArgs,
+    ChannelSettingArgsDict,
     ContextToggleArgs,
+    ContextToggleArgsDict,
     ConversationsV1BridgeArgs,
+    ConversationsV1BridgeArgsDict,
     KnowledgeContextArgs,
+    KnowledgeContextArgsDict,
     MemoryContextArgs,
+    MemoryContextArgsDict,
     OperatorContextArgs,
+    OperatorContextArgsDict,
     OperatorParameterArgs,
+    OperatorParameterArgsDict,
     RuleArgs,
+    RuleArgsDict,
     RuleContextArgs,
+    RuleContextArgsDict,
     RuleOperatorArgs,
+    RuleOperatorArgsDict,
     StatusCallbackArgs,
+    StatusCallbackArgsDict,
     StatusTimeoutsArgs,
+    StatusTimeoutsArgsDict,
     TrainingExampleArgs,
+    TrainingExampleArgsDict,
     TriggerArgs,
+    TriggerArgsDict,
     TriggerParametersArgs,
+    TriggerParametersArgsDict,
 )
-from .conversation_configuration import ConversationConfiguration, ConversationConfigurationProvider
-from .intelligence_configuration import IntelligenceConfiguration, IntelligenceConfigurationProvider
-from .lookups import GetOperatorResult, GetOperatorVersionResult, get_operator, get_operator_version
-from .operator import Operator, OperatorProvider
+from .conversation_configuration import (
+    ConversationConfiguration,
+    ConversationConfigurationArgs,
+    ConversationConfigurationProvider,
+)
+from .intelligence_configuration import (
+    IntelligenceConfiguration,
+    IntelligenceConfigurationArgs,
+    IntelligenceConfigurationProvider,
+)
+from .lookups import (
+    GetOperatorResult,
+    GetOperatorVersionResult,
+    get_operator,
+    get_operator_output,
+    get_operator_version,
+    get_operator_version_output,
+)
+from .operator import Operator, OperatorArgs, OperatorProvider
 
 __all__ = [
     "ActionArgs",
+    "ActionArgsDict",
     "CaptureRuleArgs",
+    "CaptureRuleArgsDict",
     "ChannelSettingArgs",
+    "ChannelSettingArgsDict",
     "ContextToggleArgs",
+    "ContextToggleArgsDict",
     "ConversationConfiguration",
-    "ConversationConfigurationProvider",
+    "ConversationConfigurationArgs",
     "ConversationsV1BridgeArgs",
+    "ConversationsV1BridgeArgsDict",
     "GetOperatorResult",
     "GetOperatorVersionResult",
     "IntelligenceConfiguration",
-    "IntelligenceConfigurationProvider",
+    "IntelligenceConfigurationArgs",
     "KnowledgeContextArgs",
+    "KnowledgeContextArgsDict",
     "MemoryContextArgs",
+    "MemoryContextArgsDict",
     "Operator",
+    "OperatorArgs",
     "OperatorContextArgs",
+    "OperatorContextArgsDict",
     "OperatorParameterArgs",
-    "OperatorProvider",
+    "OperatorParameterArgsDict",
     "RuleArgs",
+    "RuleArgsDict",
     "RuleContextArgs",
+    "RuleContextArgsDict",
     "RuleOperatorArgs",
+    "RuleOperatorArgsDict",
     "StatusCallbackArgs",
+    "StatusCallbackArgsDict",
     "StatusTimeoutsArgs",
+    "StatusTimeoutsArgsDict",
     "TrainingExampleArgs",
+    "TrainingExampleArgsDict",
     "TriggerArgs",
+    "TriggerArgsDict",
     "TriggerParametersArgs",
+    "TriggerParametersArgsDict",
     "get_operator",
+    "get_operator_output",
     "get_operator_version",
+    "get_operator_version_output",
 ]
+
+#: Importable for Pulumi state written by earlier versions; not in ``__all__``.
+PROVIDERS = (ConversationConfigurationProvider, IntelligenceConfigurationProvider, OperatorProvider)

@@ -31,6 +31,7 @@ class KnownObjects:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[Hashable, Future[Any]] = {}
+        self._under: dict[Hashable, set[Hashable]] = {}
 
     def lookup(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The answer stored for ``key``, else ``compute()`` (stored when it returns).
@@ -56,18 +57,21 @@ class KnownObjects:
         entry.set_result(value)
         return value
 
-    def store(self, key: Hashable, value: Any) -> None:
-        """Remember ``value`` as the answer for ``key`` (replacing any other)."""
+    def store(self, key: Hashable, value: Any, *, under: Hashable | None = None) -> None:
+        """Remember ``value`` as the answer for ``key`` (replacing any other); with ``under``, it is
+        forgotten with that key too (an operator version's answer with its operator)."""
         entry: Future[Any] = Future()
         entry.set_result(value)
         with self._lock:
             self._entries[key] = entry
+            if under is not None:
+                self._under.setdefault(under, set()).add(key)
 
-    def forget(self, url: str) -> None:
-        """Drop the answer for ``url`` and for every URL under it (``url/...``)."""
+    def forget(self, key: Hashable) -> None:
+        """Drop the answer for ``key`` and those stored under it."""
         with self._lock:
-            for key in [k for k in self._entries if k == url or (isinstance(k, str) and k.startswith(url + "/"))]:
-                del self._entries[key]
+            for each in (key, *self._under.pop(key, ())):
+                self._entries.pop(each, None)
 
     def __len__(self) -> int:
         with self._lock:
@@ -77,10 +81,15 @@ class KnownObjects:
 _lock = threading.Lock()
 _scopes: weakref.WeakKeyDictionary[Any, dict[str, KnownObjects]] = weakref.WeakKeyDictionary()
 _network: dict[str, KnownObjects] = {}  # clients without a transport of their own
+_by_client: weakref.WeakKeyDictionary[TwilioClient, KnownObjects] = weakref.WeakKeyDictionary()
 
 
 def known_objects(client: TwilioClient) -> KnownObjects:
     """The objects known for ``client``'s account and transport (created on first use)."""
+    with _lock:
+        found = _by_client.get(client)
+    if found is not None:
+        return found
     try:
         account = client.settings.credentials()[0]
     except ConfigurationError:  # no credentials: nothing can be fetched anyway
@@ -91,6 +100,7 @@ def known_objects(client: TwilioClient) -> KnownObjects:
         known = per_account.get(account)
         if known is None:
             known = per_account[account] = KnownObjects()
+        _by_client[client] = known
         return known
 
 
@@ -99,3 +109,4 @@ def forget_everything() -> None:
     with _lock:
         _network.clear()
         _scopes.clear()
+        _by_client.clear()

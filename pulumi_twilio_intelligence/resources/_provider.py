@@ -426,10 +426,9 @@ class TwilioProvider(ResourceProvider):
         ``collection`` (and what else that answer answers: :attr:`ResourceSpec.also_answers`)."""
         known = known_objects(collection.client)
         url = collection.item_url(key)
-        known.forget(url)
         known.store(url, resource)
         for endpoint, other in self.SPEC.also_answers(resource):
-            known.store(Collection(collection.client, endpoint).item_url(other), resource)
+            known.store(Collection(collection.client, endpoint).item_url(other), resource, under=url)
 
     def _recheck(self, outs: dict[str, Any], props: dict[str, Any]) -> None:
         """Run the online checks again on every reference of ``outs`` and warn about what they find."""

@@ -6,10 +6,12 @@ asynchronous Operation: the provider sends a deterministic Idempotency-Key and w
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure
+from typing_extensions import overload
 
 from ..client import CONVERSATION_CONFIGURATIONS, INTELLIGENCE_CONFIGURATIONS
 from ..errors import TwilioApiError, TwilioError
@@ -25,7 +27,7 @@ from ._check import CheckContext
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
-from .args import ChannelSettingArgs, ConversationsV1BridgeArgs, StatusCallbackArgs
+from .args import ChannelSettingArgsDict, ConversationsV1BridgeArgsDict, StatusCallbackArgsDict
 
 
 def check_intelligence_configurations(ctx: CheckContext) -> list[CheckFailure]:
@@ -86,33 +88,31 @@ class ConversationConfigurationProvider(TwilioProvider):
     SPEC = CONVERSATION_CONFIGURATION
 
 
+@pulumi.input_type
+@dataclasses.dataclass(kw_only=True)
+class ConversationConfigurationArgs:
+    """The inputs of a :class:`ConversationConfiguration` (documented there)."""
+
+    display_name: pulumi.Input[str]
+    description: pulumi.Input[str]
+    conversation_grouping_type: pulumi.Input[GroupingType]
+    memory_store_id: pulumi.Input[str]
+    channel_settings: pulumi.Input[dict[str, pulumi.Input[ChannelSettingArgsDict]]] | None = None
+    status_callbacks: pulumi.Input[list[pulumi.Input[StatusCallbackArgsDict]]] | None = None
+    intelligence_configuration_ids: pulumi.Input[list[pulumi.Input[str]]] | None = None
+    memory_extraction_enabled: pulumi.Input[bool] | None = None
+    conversations_v1_bridge: pulumi.Input[ConversationsV1BridgeArgsDict] | None = None
+    existing_id: pulumi.Input[str] | None = None
+
+
 class ConversationConfiguration(TwilioResource, module=MODULE, name="ConversationConfiguration"):
     """A Conversation Configuration: how communications become conversations, and which
     Intelligence Configurations analyse them.
 
     Endpoint: ``/v2/ControlPlane/Configurations`` (Conversations v2). Writes are asynchronous
-    Operations, awaited up to ``twilio:operationTimeout`` seconds. Outputs: every input plus
-    ``version``, ``created_at``, ``updated_at`` (ISO-8601), ``trait_extraction_strategy_ids`` and
-    ``observation_extraction_strategy_ids`` (when Twilio returns them) and ``operation_id`` (the last
-    write's Operation). A change of ``conversation_grouping_type`` replaces the configuration,
-    delete-before-create (Twilio allows 10 per account): capture stops until the new one exists.
-    Every other field updates in place.
-
-    Args:
-        resource_name: the Pulumi resource name.
-        display_name: at most 32 characters of letters, digits, spaces, ``-`` and ``_``.
-        description: at most 512 characters.
-        conversation_grouping_type: ``GROUP_BY_PROFILE``, ``GROUP_BY_PARTICIPANT_ADDRESSES`` or
-            ``GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE``.
-        memory_store_id: the Memory Store (``mem_store_...``) that resolves profiles.
-        channel_settings: ``{channel: {"status_timeouts": {"inactive", "closed"} (minutes),
-            "capture_rules": [{"from", "to", "metadata"}]}}``.
-        status_callbacks: at most 2 ``{"url", "method"}``.
-        intelligence_configuration_ids: at most 5 Intelligence Configuration ids to attach.
-        memory_extraction_enabled: default false.
-        conversations_v1_bridge: ``{"service_id": "IS..."}``.
-        existing_id: adopt this existing configuration (updated to these inputs); read at creation only.
-        opts: Pulumi resource options.
+    Operations, awaited up to ``twilio:operationTimeout`` seconds. A change of
+    ``conversation_grouping_type`` makes a new configuration (the old one is deleted first: Twilio
+    allows 10 per account); every other input changes in place.
     """
 
     display_name: pulumi.Output[str]
@@ -126,42 +126,36 @@ class ConversationConfiguration(TwilioResource, module=MODULE, name="Conversatio
     conversations_v1_bridge: pulumi.Output[dict[str, str] | None]
     trait_extraction_strategy_ids: pulumi.Output[list[str] | None]
     observation_extraction_strategy_ids: pulumi.Output[list[str] | None]
-    version: pulumi.Output[int]
-    created_at: pulumi.Output[str]
-    updated_at: pulumi.Output[str]
+    version: pulumi.Output[int | None]
+    created_at: pulumi.Output[str | None]
+    updated_at: pulumi.Output[str | None]
     operation_id: pulumi.Output[str]
 
     _provider_class = ConversationConfigurationProvider
+    _args_class = ConversationConfigurationArgs
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: ConversationConfigurationArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
     def __init__(
         self,
         resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
         *,
         display_name: pulumi.Input[str],
         description: pulumi.Input[str],
         conversation_grouping_type: pulumi.Input[GroupingType],
         memory_store_id: pulumi.Input[str],
-        channel_settings: pulumi.Input[dict[str, pulumi.Input[ChannelSettingArgs]]] | None = None,
-        status_callbacks: pulumi.Input[list[pulumi.Input[StatusCallbackArgs]]] | None = None,
+        channel_settings: pulumi.Input[dict[str, pulumi.Input[ChannelSettingArgsDict]]] | None = None,
+        status_callbacks: pulumi.Input[list[pulumi.Input[StatusCallbackArgsDict]]] | None = None,
         intelligence_configuration_ids: pulumi.Input[list[pulumi.Input[str]]] | None = None,
         memory_extraction_enabled: pulumi.Input[bool] | None = None,
-        conversations_v1_bridge: pulumi.Input[ConversationsV1BridgeArgs] | None = None,
+        conversations_v1_bridge: pulumi.Input[ConversationsV1BridgeArgsDict] | None = None,
         existing_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "display_name": display_name,
-                "description": description,
-                "conversation_grouping_type": conversation_grouping_type,
-                "memory_store_id": memory_store_id,
-                "channel_settings": channel_settings,
-                "status_callbacks": status_callbacks,
-                "intelligence_configuration_ids": intelligence_configuration_ids,
-                "memory_extraction_enabled": memory_extraction_enabled,
-                "conversations_v1_bridge": conversations_v1_bridge,
-                "existing_id": existing_id,
-            },
-            opts,
-        )
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(resource_name, *args, **kwargs)

@@ -6,10 +6,12 @@ replacements; existing rules are sent with their ids so that rule ids stay stabl
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 import pulumi
 from pulumi.dynamic import CheckFailure
+from typing_extensions import overload
 
 from ..client import (
     INTELLIGENCE_CONFIGURATIONS,
@@ -33,7 +35,7 @@ from ._check import CheckContext
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
-from .args import RuleArgs
+from .args import RuleArgsDict
 
 #: Operator version statuses that warn (DEPRECATED) or fail (RETIRED) when a rule pins them.
 LATE = ("DEPRECATED", "RETIRED")
@@ -223,26 +225,25 @@ class IntelligenceConfigurationProvider(TwilioProvider):
     SPEC = INTELLIGENCE_CONFIGURATION
 
 
+@pulumi.input_type
+@dataclasses.dataclass(kw_only=True)
+class IntelligenceConfigurationArgs:
+    """The inputs of an :class:`IntelligenceConfiguration` (documented there)."""
+
+    display_name: pulumi.Input[str]
+    rules: pulumi.Input[list[pulumi.Input[RuleArgsDict]]]
+    description: pulumi.Input[str] | None = None
+    existing_id: pulumi.Input[str] | None = None
+    update_method: pulumi.Input[Literal["replace", "in_place"]] | None = None
+
+
 class IntelligenceConfiguration(TwilioResource, module=MODULE, name="IntelligenceConfiguration"):
     """An Intelligence Configuration: up to 5 rules, each running 1-5 operators on a trigger.
 
-    Endpoint: ``/v3/ControlPlane/Configurations`` (Intelligence v3). Outputs: every input (``rules``
-    with their ``id``) plus ``account_id``, ``version``, ``date_created`` and ``date_updated``. It runs
-    once a Conversation Configuration attaches it (``intelligence_configuration_ids``).
-
-    Args:
-        resource_name: the Pulumi resource name.
-        display_name: 1-128 characters.
-        rules: 0-5 rules: ``{"operators": [{"id", "version", "parameters"}], "triggers": [{"on",
-            "parameters": {"count"}}], "actions": [{"type": "WEBHOOK", "method": "POST", "url"}],
-            "context": {...}}``.
-        description: free text.
-        existing_id: adopt this existing configuration (updated to these inputs); read at creation only.
-        update_method: how a change of ``rules`` is applied: ``"replace"`` (the default: a new
-            configuration is created, the Conversation Configurations attaching this one are updated
-            to its id, then this one is deleted) or ``"in_place"`` (the documented ``PUT``, which live
-            Twilio may leave inactive). ``display_name`` and ``description`` always change in place.
-        opts: Pulumi resource options.
+    Endpoint: ``/v3/ControlPlane/Configurations`` (Intelligence v3). It runs once a Conversation
+    Configuration attaches it (``intelligence_configuration_ids``). A change of ``rules`` makes a
+    new configuration unless ``update_method="in_place"``; ``display_name`` and ``description``
+    always change in place.
     """
 
     display_name: pulumi.Output[str]
@@ -254,26 +255,25 @@ class IntelligenceConfiguration(TwilioResource, module=MODULE, name="Intelligenc
     date_updated: pulumi.Output[str]
 
     _provider_class = IntelligenceConfigurationProvider
+    _args_class = IntelligenceConfigurationArgs
 
+    @overload
+    def __init__(
+        self, resource_name: str, args: IntelligenceConfigurationArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
     def __init__(
         self,
         resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
         *,
         display_name: pulumi.Input[str],
-        rules: pulumi.Input[list[pulumi.Input[RuleArgs]]],
+        rules: pulumi.Input[list[pulumi.Input[RuleArgsDict]]],
         description: pulumi.Input[str] | None = None,
         existing_id: pulumi.Input[str] | None = None,
         update_method: pulumi.Input[Literal["replace", "in_place"]] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "display_name": display_name,
-                "description": description,
-                "rules": rules,
-                "existing_id": existing_id,
-                "update_method": update_method,
-            },
-            opts,
-        )
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(resource_name, *args, **kwargs)

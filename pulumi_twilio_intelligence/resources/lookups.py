@@ -1,8 +1,11 @@
-"""Read-only lookups for Pulumi programs: ``get_operator`` and ``get_operator_version``.
+"""Read-only lookups for Pulumi programs: ``get_operator`` and ``get_operator_version``, and their
+``_output`` forms (``get_operator_output``), which take ``pulumi.Input`` values and return a
+``pulumi.Output``, as Pulumi's invoke convention has it.
 
 They run in the program process (dynamic providers cannot serve invokes), with the same settings as
-the provider: stack config ``twilio:*`` first, then ``TWILIO_*`` environment variables. They return
-plain values, known at preview time.
+the provider: stack config ``twilio:*`` first, then ``TWILIO_*`` environment variables. The plain
+forms return plain values, known at preview time; the ``_output`` forms are known at preview when
+their inputs are.
 """
 
 from __future__ import annotations
@@ -151,3 +154,40 @@ def get_operator_version(id: str, version: int, *, settings: Settings | None = N
         **dates,
     )
     return result
+
+
+def get_operator_output(
+    display_name: pulumi.Input[str | None] = None,
+    author: pulumi.Input[str | None] = None,
+    *,
+    id: pulumi.Input[str | None] = None,
+    settings: Settings | None = None,
+) -> pulumi.Output[GetOperatorResult]:
+    """:func:`get_operator` for ``pulumi.Input`` values (an Output of another resource, say):
+    ``get_operator_output(display_name=config.require("operator")).id``.
+
+    The lookup runs once every input is known (at preview too, when they are); the result is secret
+    when an input is.
+
+    Returns:
+        ``pulumi.Output[GetOperatorResult]``; its attributes are Outputs too (``.id``, ``.version``).
+
+    Raises (when the Output resolves, failing the update):
+        TwilioError: no operator matches, or several do. TwilioApiError: the API refused the request.
+    """
+    return pulumi.Output.all(display_name, author, id).apply(
+        lambda values: get_operator(values[0], values[1], id=values[2], settings=settings)
+    )
+
+
+def get_operator_version_output(
+    id: pulumi.Input[str], version: pulumi.Input[int], *, settings: Settings | None = None
+) -> pulumi.Output[GetOperatorVersionResult]:
+    """:func:`get_operator_version` for ``pulumi.Input`` values: one version of an operator with its
+    status, once ``id`` and ``version`` are known (``get_operator_version_output(op.id, op.version).status``).
+
+    Raises (when the Output resolves): TwilioApiError: 404 when the operator or the version does not exist.
+    """
+    return pulumi.Output.all(id, version).apply(
+        lambda values: get_operator_version(values[0], int(values[1]), settings=settings)
+    )

@@ -6,6 +6,7 @@ Endpoint: ``https://intelligence.twilio.com/v3/ControlPlane/Operators``. Updates
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import jsonschema
 import pulumi
 from pulumi.dynamic import CheckFailure
+from typing_extensions import overload
 
 from ..client import OPERATORS, Collection, TwilioClient, operator_versions
 from ..models import LanguageOperator, OperatorRequest, canonical_output_schema
@@ -22,7 +24,7 @@ from ._check import CheckContext
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
-from .args import OperatorContextArgs, OperatorParameterArgs, TrainingExampleArgs
+from .args import OperatorContextArgsDict, OperatorParameterArgsDict, TrainingExampleArgsDict
 
 PLACEHOLDER = re.compile(r"\{\{\s*parameters\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
 _OPENING = re.compile(r"\{\{\s*parameters\b")
@@ -160,28 +162,31 @@ class OperatorProvider(TwilioProvider):
     SPEC = OPERATOR
 
 
+@pulumi.input_type
+@dataclasses.dataclass(kw_only=True)
+class OperatorArgs:
+    """The inputs of an :class:`Operator`: ``Operator("name", OperatorArgs(display_name=..., ...))``.
+
+    The same inputs as the keyword form of :class:`Operator` (documented there).
+    """
+
+    display_name: pulumi.Input[str]
+    prompt: pulumi.Input[str]
+    output_format: pulumi.Input[OutputFormat]
+    description: pulumi.Input[str] | None = None
+    output_schema: pulumi.Input[dict[str, Any]] | None = None
+    training_examples: pulumi.Input[list[pulumi.Input[TrainingExampleArgsDict]]] | None = None
+    context: pulumi.Input[OperatorContextArgsDict] | None = None
+    parameters: pulumi.Input[dict[str, pulumi.Input[OperatorParameterArgsDict]]] | None = None
+    existing_id: pulumi.Input[str] | None = None
+
+
 class Operator(TwilioResource, module=MODULE, name="Operator"):
     """A custom Language Operator: a prompt, its output format and declared parameters.
 
-    Endpoint: ``/v3/ControlPlane/Operators`` (Intelligence v3). Outputs: every input plus
-    ``version`` (starts at 1, increments with each update: pin rules to it) and ``author`` (``SELF``);
-    the resource id is the operator's TTID (``intelligence_operator_...``).
-
-    Args:
-        resource_name: the Pulumi resource name.
-        display_name: 1-128 characters.
-        prompt: the instructions; may reference ``{{parameters.<name>}}`` of declared parameters.
-        output_format: ``TEXT``, ``JSON`` or ``CLASSIFICATION``.
-        description: free text.
-        output_schema: a JSON Schema (root type object) for ``JSON`` output; required there.
-        training_examples: ``[{"input": ..., "output": ...}]``.
-        context: ``{"memory": {"enabled": bool}, "knowledge": {"enabled": bool}}``.
-        parameters: ``{name: {"type", "default", "required", "description"}}``.
-        existing_id: adopt this existing operator instead of creating one (it is then updated to
-            these inputs); only read at creation.
-        opts: Pulumi resource options.
-
-    Invalid inputs fail at ``pulumi preview`` with the property path and the rule broken.
+    Endpoint: ``/v3/ControlPlane/Operators`` (Intelligence v3); updates send ``If-Match: <version>``.
+    The resource id is the operator's TTID (``intelligence_operator_...``). Invalid inputs fail at
+    ``pulumi preview`` with the property path and the rule broken.
     """
 
     display_name: pulumi.Output[str]
@@ -192,38 +197,31 @@ class Operator(TwilioResource, module=MODULE, name="Operator"):
     training_examples: pulumi.Output[list[dict[str, str]] | None]
     context: pulumi.Output[dict[str, Any] | None]
     parameters: pulumi.Output[dict[str, dict[str, Any]] | None]
-    version: pulumi.Output[int]
-    author: pulumi.Output[str]
+    version: pulumi.Output[int | None]
+    author: pulumi.Output[str | None]
 
     _provider_class = OperatorProvider
+    _args_class = OperatorArgs
 
+    @overload
+    def __init__(self, resource_name: str, args: OperatorArgs, opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @overload
     def __init__(
         self,
         resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
         *,
         display_name: pulumi.Input[str],
         prompt: pulumi.Input[str],
         output_format: pulumi.Input[OutputFormat],
         description: pulumi.Input[str] | None = None,
         output_schema: pulumi.Input[dict[str, Any]] | None = None,
-        training_examples: pulumi.Input[list[pulumi.Input[TrainingExampleArgs]]] | None = None,
-        context: pulumi.Input[OperatorContextArgs] | None = None,
-        parameters: pulumi.Input[dict[str, pulumi.Input[OperatorParameterArgs]]] | None = None,
+        training_examples: pulumi.Input[list[pulumi.Input[TrainingExampleArgsDict]]] | None = None,
+        context: pulumi.Input[OperatorContextArgsDict] | None = None,
+        parameters: pulumi.Input[dict[str, pulumi.Input[OperatorParameterArgsDict]]] | None = None,
         existing_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__(
-            resource_name,
-            {
-                "display_name": display_name,
-                "description": description,
-                "prompt": prompt,
-                "output_format": output_format,
-                "output_schema": output_schema,
-                "training_examples": training_examples,
-                "context": context,
-                "parameters": parameters,
-                "existing_id": existing_id,
-            },
-            opts,
-        )
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(resource_name, *args, **kwargs)

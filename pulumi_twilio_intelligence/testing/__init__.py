@@ -211,8 +211,8 @@ def local_stack(
             wanted[key] = auto.ConfigValue(emulator_url)
     current = stack.get_all_config()
     changed = {k: v for k, v in wanted.items() if current.get(k, auto.ConfigValue("")).value != v.value}
-    if changed:
-        stack.set_all_config(changed)
     if credentials is not None and "twilio:authToken" not in current:
-        stack.set_config("twilio:authToken", auto.ConfigValue(credentials[1], secret=True))
+        changed["twilio:authToken"] = auto.ConfigValue(credentials[1], secret=True)
+    if changed:
+        stack.set_all_config(changed)  # one CLI call for all of them
     return stack

@@ -18,7 +18,7 @@ from .openapi_contract import DOCUMENTS, Contract, Exchange
 
 @cache
 def contract() -> Contract:
-    """Both official documents, loaded once (a failure under CI when one is missing, a skip elsewhere)."""
+    """The official documents, loaded once (a failure under CI when one is missing, a skip elsewhere)."""
     return Contract.load({prefix: require_document(name) for prefix, name in DOCUMENTS.items()})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -18,7 +19,27 @@ CONVERSATION_CONFIGURATIONS = "/v2/ControlPlane/Configurations"
 CONVERSATION_CONFIGURATION = CONVERSATION_CONFIGURATIONS + "/{id}"
 OPERATION = "/v2/ControlPlane/Operations/{id}"
 
-HOSTS = {"v3": "https://intelligence.twilio.com", "v2": "https://conversations.twilio.com"}
+MEMORY_STORES = "/v1/ControlPlane/Stores"
+MEMORY_STORE_PATH = MEMORY_STORES + "/{storeId}"
+TRAIT_GROUPS = MEMORY_STORE_PATH + "/TraitGroups"
+TRAIT_GROUP = TRAIT_GROUPS + "/{traitGroupName}"
+IDENTITY_RESOLUTION = MEMORY_STORE_PATH + "/IdentityResolutionSettings"
+MEMORY_OPERATION = "/v1/ControlPlane/Operations/{operationId}"
+KNOWLEDGE_BASES = "/v2/ControlPlane/KnowledgeBases"
+KNOWLEDGE_BASE = KNOWLEDGE_BASES + "/{kbId}"
+KNOWLEDGE_SOURCES = "/v2/KnowledgeBases/{kbId}/Knowledge"
+KNOWLEDGE_SOURCE = KNOWLEDGE_SOURCES + "/{knowledgeId}"
+KNOWLEDGE_OPERATION = "/v2/ControlPlane/Operations/{operationId}"
+
+#: Twilio's host of each API, by the path prefix (the first that matches).
+HOSTS = {
+    "/v3/": "https://intelligence.twilio.com",
+    "/v1/": "https://memory.twilio.com",
+    "/v2/ControlPlane/KnowledgeBases": "https://knowledge.twilio.com",
+    "/v2/KnowledgeBases": "https://knowledge.twilio.com",
+    "/v2/ControlPlane/Operations/{operationId}": "https://knowledge.twilio.com",
+    "/v2/": "https://conversations.twilio.com",
+}
 MEMORY_STORE = "mem_store_01k1etk2y5f1y9fpe2epfdtvv2"
 OTHER_MEMORY_STORE = "mem_service_01kcgy1ew0e9x8re6jq542zt8b"  # the other documented prefix
 #: An Idempotency-Key (the documents ask for a UUID) and a second one.
@@ -29,7 +50,8 @@ HOOK = "https://example.com/hook"
 
 def url(template: str, **ids: object) -> str:
     """The absolute URL of a route template, e.g. ``url(OPERATOR, id=...)``."""
-    return HOSTS[template.split("/")[1]] + template.format(**ids)
+    host = next(host for prefix, host in HOSTS.items() if template.startswith(prefix))
+    return host + template.format(**ids)
 
 
 def call(http: httpx.Client, method: str, template: str, *, json: Any = None, **kwargs: Any) -> httpx.Response:
@@ -37,7 +59,8 @@ def call(http: httpx.Client, method: str, template: str, *, json: Any = None, **
 
     A client with a ``base_url`` (the emulator server's) gets the path; any other gets Twilio's URL.
     """
-    ids = {k: kwargs.pop(k) for k in ("id", "version") if k in kwargs}
+    names = {"id", "version", *re.findall(r"\{(\w+)\}", template)}  # ids the template does not use are dropped
+    ids = {k: kwargs.pop(k) for k in names if k in kwargs}
     target = template.format(**ids) if str(http.base_url) else url(template, **ids)
     response = http.request(method, target, json=json, **kwargs)
     assert_documented(response, template)

@@ -1,7 +1,8 @@
 """Check request/response pairs against Twilio's official OpenAPI documents (openapi-core).
 
-:class:`Contract` holds the two documents (Intelligence v3 for ``/v3/...``, Conversations v2 for
-``/v2/...``) and answers, for one :class:`Exchange`, the list of ways the response breaks them:
+:class:`Contract` holds the documents (Intelligence v3 for ``/v3/...``, Memory v1 for ``/v1/...``,
+Knowledge v2 for its ``/v2/`` paths, Conversations v2 for the other ``/v2/...``; see :data:`DOCUMENTS`)
+and answers, for one :class:`Exchange`, the list of ways the response breaks them:
 
 * a status the document lists for the operation: the body must match that response's schema,
   every header it documents (``ETag``, ``Operation-Id``, ``Location``, ``Retry-After``,
@@ -20,7 +21,7 @@
 
 ``HEAD`` is checked as the ``GET`` of the same path (RFC 9110: the same status and headers, no body).
 
-Paths outside the two APIs (the emulator's admin API under ``/__emulator/``) are not checked.
+Paths outside the APIs (the emulator's admin API and upload URLs under ``/__emulator/``) are not checked.
 """
 
 from __future__ import annotations
@@ -40,8 +41,17 @@ from openapi_core.testing import MockRequest, MockResponse
 from openapi_schema_validator import OAS30ReadValidator
 from rfc3986_validator import validate_rfc3986
 
-#: The official documents, by the path prefix they serve.
-DOCUMENTS = {"/v3/": "twilio_intelligence_v3.json", "/v2/": "twilio_conversations_v2.json"}
+#: The official documents, by the path prefix they serve; the first prefix that matches wins.
+#: Knowledge v2 and Conversations v2 share ``/v2/``, and even ``/v2/ControlPlane/Operations/{id}``:
+#: Knowledge's Operation ids are ``know_operation_`` TTIDs (the emulator's choice, see the README).
+DOCUMENTS = {
+    "/v3/": "twilio_intelligence_v3.json",
+    "/v1/": "twilio_memory_v1.json",
+    "/v2/ControlPlane/KnowledgeBases": "twilio_knowledge_v2.json",
+    "/v2/KnowledgeBases/": "twilio_knowledge_v2.json",
+    "/v2/ControlPlane/Operations/know_operation_": "twilio_knowledge_v2.json",
+    "/v2/": "twilio_conversations_v2.json",
+}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: Error-body properties that repeat the HTTP status (v3 and v2 spell it differently).
 STATUS_PROPERTIES = ("httpStatusCode", "status")
@@ -328,15 +338,20 @@ class ApiDocument:
 
 
 class Contract:
-    """Both official documents; :meth:`problems` checks any exchange with the emulator."""
+    """The official documents; :meth:`problems` checks any exchange with the emulator."""
 
     def __init__(self, documents: Mapping[str, ApiDocument]) -> None:
         self.documents = dict(documents)
 
     @classmethod
     def load(cls, paths: Mapping[str, Path]) -> Contract:
-        """Load the documents: ``{"/v3/": path, "/v2/": path}`` (path prefix -> document file)."""
-        return cls({prefix: ApiDocument(path) for prefix, path in paths.items()})
+        """Load the documents: ``{"/v3/": path, "/v2/": path}`` (path prefix -> document file; a
+        document serving several prefixes is loaded once)."""
+        loaded: dict[Path, ApiDocument] = {}
+        for path in paths.values():
+            if path not in loaded:
+                loaded[path] = ApiDocument(path)
+        return cls({prefix: loaded[path] for prefix, path in paths.items()})
 
     def document_for(self, path: str) -> ApiDocument | None:
         """The document that serves this URL path, or ``None`` (admin API, unknown prefixes)."""

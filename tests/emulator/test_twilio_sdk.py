@@ -1,14 +1,16 @@
-"""The official ``twilio`` Python SDK (client.intelligence.v3, client.conversations.v2) against the emulator server.
+"""The official ``twilio`` Python SDK (client.intelligence.v3, client.conversations.v2,
+client.memory.v1, client.knowledge.v2) against the emulator server.
 
 The SDK runs unchanged over its own HTTP stack (``requests``); only the host is rewritten, from
-``https://intelligence.twilio.com`` / ``https://conversations.twilio.com`` to the emulator's URL.
-Every exchange is checked against the official documents, and together they must cover every
-ControlPlane operation of both documents with a documented success status.
+Twilio's (``https://intelligence.twilio.com``, ``conversations``, ``memory``, ``knowledge``) to the
+emulator's URL. Every exchange is checked against the official documents, and together they must
+cover every operation the emulator serves (the ControlPlanes, and Knowledge v2's knowledge sources)
+with a documented success status.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,6 +24,11 @@ from twilio.rest import Client
 from twilio.rest.conversations.v2.configuration import ConfigurationList as ConversationConfigurations
 from twilio.rest.intelligence.v3.configuration import ConfigurationList as IntelligenceConfigurations
 from twilio.rest.intelligence.v3.operator import OperatorList
+from twilio.rest.knowledge.v2.knowledge import KnowledgeList
+from twilio.rest.knowledge.v2.knowledge_basis import KnowledgeBasisList
+from twilio.rest.memory.v1.identity_resolution_setting import IdentityResolutionSettingList
+from twilio.rest.memory.v1.store import StoreList
+from twilio.rest.memory.v1.trait_group import TraitGroupList
 
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess
 
@@ -192,18 +199,109 @@ def test_conversation_configuration_lifecycle(sdk: tuple[Client, LocalTwilioHttp
     assert_status(404, configurations(configuration_id).fetch)
 
 
+def header(headers: Mapping[str, str], name: str) -> str:
+    """A response header, whatever the case of its name in the SDK's dict."""
+    return next(value for key, value in headers.items() if key.lower() == name.lower())
+
+
+def test_memory_store_trait_group_and_identity_resolution_lifecycle(
+    sdk: tuple[Client, LocalTwilioHttpClient],
+) -> None:
+    client, _ = sdk
+    memory = client.memory.v1
+    accepted = memory.stores.create(StoreList.ServiceRequest({"displayName": "support", "description": "Support"}))
+    operation = memory.operations(operation_id(accepted.status_url)).fetch()
+    assert (operation.status, operation.result["type"]) == ("COMPLETED", "RESOURCE_ID")
+    store_id = operation.result["id"]
+    assert memory.stores.list(page_size=1) == [store_id]  # ids, paged with meta.nextToken
+    store = memory.stores(store_id).fetch()
+    assert (store.display_name, store.status, store.version) == ("support", "ACTIVE", 1)
+    etag = header(memory.stores(store_id).fetch_with_http_info().headers, "ETag")
+    patched = memory.stores(store_id).patch(StoreList.PatchStoreRequest({"description": "Tier 1"}), if_match=etag)
+    assert memory.operations(operation_id(patched.status_url)).fetch().status == "COMPLETED"
+    assert (memory.stores(store_id).fetch().description, memory.stores(store_id).fetch().version) == ("Tier 1", 2)
+    assert_status(412, lambda: memory.stores(store_id).patch(StoreList.PatchStoreRequest({}), if_match=etag))
+
+    groups = memory.trait_groups(store_id)
+    contact = {"displayName": "Contact", "traits": {"email": {"dataType": "STRING", "idTypePromotion": "email"}}}
+    created = groups.create(TraitGroupList.TraitGroupRequest(contact))
+    assert memory.operations(operation_id(created.status_url)).fetch().status == "COMPLETED"
+    assert [g.display_name for g in groups.list()] == ["Contact"]
+    fetched = memory.trait_groups(store_id, "Contact").fetch()
+    assert fetched.trait_group["traits"] == contact["traits"]
+    update = TraitGroupList.PatchTraitGroupRequest({"traits": {"tier": {"dataType": "NUMBER"}}})
+    assert memory.trait_groups(store_id, "Contact").patch(update).status_url
+    assert set(memory.trait_groups(store_id, "Contact").fetch().trait_group["traits"]) == {"email", "tier"}
+
+    settings = memory.identity_resolution_settings(store_id)
+    current = settings.fetch()
+    assert current.matching_rules == ["email", "phone"]
+    wanted = {"identifierConfigs": [{"idType": "email", "normalization": "email"}], "matchingRules": ["email"]}
+    replaced = settings.update(IdentityResolutionSettingList.IdentityResolutionSettingsCore(wanted))
+    assert memory.operations(operation_id(replaced.status_url)).fetch().status == "COMPLETED"
+    assert (settings.fetch().matching_rules, settings.fetch().version) == (["email"], 2)
+
+    for deleted in (memory.trait_groups(store_id, "Contact").delete(), memory.stores(store_id).delete()):
+        assert isinstance(deleted, dict)  # the 202 body: {message, statusUrl}
+        assert memory.operations(operation_id(deleted["statusUrl"])).fetch().status == "COMPLETED"
+    assert_status(404, memory.stores(store_id).fetch)
+
+
+def test_knowledge_base_and_knowledge_source_lifecycle(sdk: tuple[Client, LocalTwilioHttpClient]) -> None:
+    client, _ = sdk
+    knowledge = client.knowledge.v2
+    accepted = knowledge.knowledge_bases.create(KnowledgeBasisList.KnowledgeBaseCore({"displayName": "product-docs"}))
+    operation = knowledge.operations(operation_id(accepted.status_url)).fetch()
+    assert operation.status == "COMPLETED"
+    kb_id = operation.result["id"]
+    assert [kb.id for kb in knowledge.knowledge_bases.list()] == [kb_id]
+    base = knowledge.knowledge_bases(kb_id).fetch()
+    assert (base.display_name, base.status) == ("product-docs", "ACTIVE")
+    etag = header(knowledge.knowledge_bases(kb_id).fetch_with_http_info().headers, "ETag")
+    update = KnowledgeBasisList.UpdateKnowledgeBaseRequest({"description": "Docs"})
+    assert knowledge.knowledge_bases(kb_id).update(update, if_match=etag).status_url
+    assert knowledge.knowledge_bases(kb_id).fetch().description == "Docs"
+
+    sources = knowledge.knowledge(kb_id)
+    text = {"name": "hours", "source": {"type": "Text", "content": "Open 9-5."}}
+    created = sources.create(KnowledgeList.KnowledgeCore(text))
+    assert created.status == "COMPLETED"  # Operations and processing take no time on this server
+    assert [k.id for k in sources.list()] == [created.id]
+    renamed = knowledge.knowledge(kb_id, created.id).update(
+        knowledge_core=KnowledgeList.KnowledgeCore({**text, "name": "hours-2"})
+    )
+    assert renamed.name == "hours-2"
+    assert knowledge.knowledge(kb_id, created.id).fetch().source["content"] == "Open 9-5."
+    assert knowledge.knowledge(kb_id, created.id).delete() is True
+    assert_status(404, knowledge.knowledge(kb_id, created.id).fetch)
+    deleted = knowledge.knowledge_bases(kb_id).delete()
+    assert isinstance(deleted, dict)
+    assert knowledge.operations(operation_id(deleted["statusUrl"])).fetch().status == "COMPLETED"
+    assert_status(404, knowledge.knowledge_bases(kb_id).fetch)
+
+
+def served(template: str) -> bool:
+    """Whether the emulator serves this documented path: the ControlPlanes (without Memory's data
+    mappings) and Knowledge v2's knowledge sources."""
+    if "/DataMappings" in template:
+        return False
+    return "/ControlPlane/" in template or template.startswith("/v2/KnowledgeBases/{kbId}/Knowledge")
+
+
 def test_the_sdk_reaches_every_controlplane_operation(
     sdk: tuple[Client, LocalTwilioHttpClient], contract: Contract
 ) -> None:
-    """The three lifecycles above, run together, cover every ControlPlane operation with a documented success."""
+    """The lifecycles above, run together, cover every operation the emulator serves with a documented success."""
     _, http = sdk
     test_operator_lifecycle(sdk)
     test_intelligence_configuration_lifecycle(sdk)
     test_conversation_configuration_lifecycle(sdk)
+    test_memory_store_trait_group_and_identity_resolution_lifecycle(sdk)
+    test_knowledge_base_and_knowledge_source_lifecycle(sdk)
     wanted = set()
     for document in contract.documents.values():
         for template, item in document.raw["paths"].items():
-            if "/ControlPlane/" in template:
+            if served(template) and not template.endswith("/Chunks"):
                 wanted |= {(method, template) for method in item if method in METHODS}
     reached = set()
     for exchange in http.exchanges:

@@ -172,7 +172,7 @@ def test_known_objects_compute_each_key_once_across_threads() -> None:
             known.lookup("bad", failing)
     assert len(attempts) == 2
     known.store("https://x/Operators/a", 1)
-    known.store("https://x/Operators/a/Versions/1", 2)
+    known.store("https://x/Operators/a/Versions/1", 2, under="https://x/Operators/a")
     known.store("https://x/Operators/ab", 3)
     known.forget("https://x/Operators/a")
     assert known.lookup("https://x/Operators/ab", lambda: 0) == 3

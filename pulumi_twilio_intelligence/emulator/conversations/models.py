@@ -272,6 +272,10 @@ class ConversationsBackend(AccountBackend):
             return result
 
     def _check_references(self, fields: dict[str, Any], exclude: str | None) -> None:
+        store = fields.get("memoryStoreId")
+        if self.emulator.strict_references and store and not self.emulator.memory[self.account].store_exists(store):
+            # live Twilio accepts a missing store and then fails silently (C5); --strict-references refuses it
+            raise bad_request("memoryStoreId", f"no Memory Store {store} exists in this account")
         intelligence = self.emulator.intelligence[self.account]
         for i, ref in enumerate(fields.get("intelligenceConfigurationIds") or []):
             if not intelligence.configuration_exists(ref):
