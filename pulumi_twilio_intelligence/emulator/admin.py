@@ -8,7 +8,8 @@
 ``POST /__emulator/faults``                                change them: ``{operationDelay, latencyMs,
                                                            errorRate, failOperations, stuckOperations,
                                                            cancelOperations, omitConfigurationIds,
-                                                           documentedPatch, liveOperationStatuses}``
+                                                           documentedPatch, liveOperationStatuses,
+                                                           documentedLimits}``
 ``POST /__emulator/accounts``                              ``{accountSid, authToken}`` or
                                                            ``{apiKey, apiSecret, accountSid}``
 ``GET /__emulator/resources[?account=AC...]``              counts of user-created objects per kind
@@ -41,6 +42,7 @@ _FAULT_FIELDS = {
     "omitConfigurationIds": "omit_configuration_ids",
     "documentedPatch": "documented_patch",
     "liveOperationStatuses": "live_operation_statuses",
+    "documentedLimits": "documented_limits",
 }
 
 

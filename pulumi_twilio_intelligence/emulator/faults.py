@@ -10,7 +10,7 @@ from typing import Literal
 _FRACTIONS = ("error_rate", "fail_operations", "stuck_operations", "cancel_operations", "omit_configuration_ids")
 _DURATIONS = ("operation_delay", "latency_ms")
 #: On/off settings: the documented variant where live Twilio differs, and the live statuses.
-_SWITCHES = ("documented_patch", "live_operation_statuses")
+_SWITCHES = ("documented_patch", "live_operation_statuses", "documented_limits")
 
 Fate = Literal["ok", "fail", "stuck", "cancel"]
 
@@ -43,6 +43,8 @@ class Faults:
             live Twilio's 405 (C3).
         live_operation_statuses: Operations are ``RUNNING`` for the second half of their delay,
             before their terminal status (C8).
+        documented_limits: only the documents' limits: no live limit of 10 Conversation
+            Configurations per account (C2), for set-ups larger than a real account allows.
         seed: seeds the random choices, for reproducible runs.
     """
 
@@ -55,6 +57,7 @@ class Faults:
     omit_configuration_ids: float = 0.0
     documented_patch: bool = False
     live_operation_statuses: bool = False
+    documented_limits: bool = False
     seed: int | None = None
     _random: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
@@ -98,6 +101,7 @@ class Faults:
             "omitConfigurationIds": self.omit_configuration_ids,
             "documentedPatch": self.documented_patch,
             "liveOperationStatuses": self.live_operation_statuses,
+            "documentedLimits": self.documented_limits,
         }
 
     def injected_error(self, statuses: tuple[int, ...]) -> int | None:

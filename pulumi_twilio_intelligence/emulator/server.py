@@ -147,6 +147,11 @@ def parser() -> argparse.ArgumentParser:
         help="serve the documented PATCH of Conversation Configurations (live Twilio answers 405)",
     )
     p.add_argument(
+        "--documented-limits",
+        action="store_true",
+        help="no live limit of 10 Conversation Configurations per account (the documents state none)",
+    )
+    p.add_argument(
         "--strict-references",
         action="store_true",
         help="refuse (400 naming memoryStoreId) a Conversation Configuration whose Memory Store does not exist "
@@ -170,6 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         omit_configuration_ids=args.omit_configuration_ids,
         live_operation_statuses=args.live_operation_statuses,
         documented_patch=args.documented_patch,
+        documented_limits=args.documented_limits,
         seed=args.seed,
     )
     try:

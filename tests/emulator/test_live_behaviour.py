@@ -63,6 +63,12 @@ def test_ten_conversation_configurations_per_account(twilio_http):
     create_conversation(twilio_http, displayName="eleventh")  # room again once one is deleted
 
 
+@with_faults(documented_limits=True)
+def test_the_documented_limits_allow_more_than_ten(twilio_http):
+    for i in range(11):
+        create_conversation(twilio_http, displayName=f"config-{i}")
+
+
 @with_faults(operation_delay=5)
 def test_creates_still_pending_count_towards_the_limit(twilio_http):
     for i in range(10):

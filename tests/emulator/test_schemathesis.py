@@ -178,7 +178,6 @@ class LiveObjects:
                 return str(store_id)
         raise AssertionError(f"no Memory Store could be made: {created.text}")
 
-
     def _make_room(self) -> None:
         """Generated creates fill the account up to live Twilio's 10 Conversation Configurations:
         delete those the fuzzing made (Operations complete at once on this server)."""
