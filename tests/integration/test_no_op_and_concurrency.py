@@ -99,10 +99,11 @@ def test_no_op_preview_and_up_send_no_request_and_refresh_leaves_the_state_untou
 def test_more_than_4_provider_calls_run_at_once(
     make_stack: StackFactory, emulator: EmulatorProcess, api: httpx.Client
 ) -> None:
-    """8 Conversation Configurations created with Operations that take 6 s each: at least 5 of them
-    are created (POST) within 5 s of each other, so 5 provider calls were waiting at the same time.
-    With 4 threads, the 5th POST would come only after one of the first 4 Operations completed."""
-    delay = 6
+    """8 Conversation Configurations created with Operations that take 10 s each: at least 5 of them
+    are created (POST) within 9 s of each other, so 5 provider calls were waiting at the same time.
+    With 4 threads, the 5th POST would come only after one of the first 4 Operations completed.
+    (The long delay leaves a loaded machine's engine time to send the creates: no timing is asserted.)"""
+    delay = 10
     emulator.admin("POST", "faults", {"operationDelay": delay})
 
     def program() -> None:

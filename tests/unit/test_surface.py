@@ -4,6 +4,7 @@ that keep every field declared once (in the wire models)."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import inspect
 import pydoc
@@ -197,9 +198,16 @@ class Mocks(pulumi.runtime.Mocks):
 
 @pytest.fixture
 def mocks() -> Iterator[Mocks]:
+    """Pulumi's mock runtime, on an event loop of its own (an earlier test may have left none)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     mocks = Mocks()
     pulumi.runtime.set_mocks(mocks, project="surface", stack="test", preview=False)
-    yield mocks
+    try:
+        yield mocks
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 OPERATOR_INPUTS: dict[str, Any] = {"display_name": "Adherence", "prompt": "Rate it", "output_format": "TEXT"}
