@@ -256,23 +256,24 @@ def provider_overhead(emulator: EmulatorProcess, creates: int = 200, rounds: int
     body = OPERATOR.create_model.from_python(from_engine({k: v for k, v in props.items() if k != "__name"})).to_wire()
     url = f"{emulator.url}{OPERATOR.endpoint.path}"
 
-    def through_provider() -> None:
+    def through_provider() -> None:  # each its own name: crash safety refuses a second of one name
         provider = OperatorProvider()
-        for _ in range(creates):
-            provider.create(dict(props))
+        for i in range(creates):
+            provider.create({**props, "display_name": f"Adherence {i}", "__name": f"bench/scale/Operator/x{i}"})
         provider._client().close()
 
     def plain() -> None:
         with httpx.Client(auth=(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN), timeout=30) as http:
-            for _ in range(creates):
-                response = http.post(url, json=body)
+            for i in range(creates):
+                response = http.post(url, json={**body, "displayName": f"Adherence {i}"})
                 response.raise_for_status()
                 response.json()
 
     walls: dict[str, list[float]] = {"provider": [], "plain": []}
     cpus: dict[str, list[float]] = {"provider": [], "plain": []}
-    plain()  # warm both paths up (imports, connections, the emulator's caches)
-    through_provider()
+    for warm_up in (plain, through_provider):  # imports, connections, the emulator's caches
+        emulator.admin("POST", "reset")
+        warm_up()
     for _ in range(rounds):
         for name, action in (("plain", plain), ("provider", through_provider)):
             emulator.admin("POST", "reset")
