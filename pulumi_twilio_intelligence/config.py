@@ -12,6 +12,7 @@ stack config (``pulumi config``)   environment variable                meaning
 ``twilio:httpTimeout``             ``TWILIO_HTTP_TIMEOUT``             seconds per HTTP request (default 30)
 ``twilio:operationTimeout``        ``TWILIO_OPERATION_TIMEOUT``        seconds to wait for an Operation (600)
 ``twilio:maxRetries``              ``TWILIO_MAX_RETRIES``              retries of a failed request (default 5)
+``twilio:abandonOperations``       ``TWILIO_ABANDON_OPERATIONS``       Operation ids to give up on (comma-separated)
 =================================  ==================================  =====================================
 
 With an API key and secret, Basic auth uses them; otherwise the Account SID and auth token.
@@ -59,7 +60,12 @@ SOURCES: dict[str, tuple[str, str]] = {
     "http_timeout": ("twilio:httpTimeout", "TWILIO_HTTP_TIMEOUT"),
     "operation_timeout": ("twilio:operationTimeout", "TWILIO_OPERATION_TIMEOUT"),
     "max_retries": ("twilio:maxRetries", "TWILIO_MAX_RETRIES"),
+    "abandon_operations": ("twilio:abandonOperations", "TWILIO_ABANDON_OPERATIONS"),
 }
+#: The most retries a user may ask for (each may wait up to a minute).
+MAX_RETRIES_LIMIT = 20
+#: The most Operation ids ``abandon_operations`` may name.
+MAX_ABANDONED = 100
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,11 @@ class Settings:
             without a trailing slash (Intelligence v3, Conversations v2, Memory v1, Knowledge v2).
         http_timeout: seconds allowed for one HTTP request.
         operation_timeout: seconds to wait for an asynchronous Operation to finish.
-        max_retries: how many times a retryable failure (429, 5xx, connection error) is retried.
+        max_retries: how many times a retryable failure (429, 5xx, connection error) is retried
+            (0-20).
+        abandon_operations: ids of unfinished Operations to give up on instead of waiting for them
+            (``proc_job_...``, at most 100): the provider then checks the object and, unless it is
+            already as desired, makes a fresh attempt under a new Idempotency-Key.
     """
 
     account_sid: str | None = None
@@ -87,6 +97,7 @@ class Settings:
     http_timeout: float = 30.0
     operation_timeout: float = 600.0
     max_retries: int = 5
+    abandon_operations: frozenset[str] = frozenset()
 
     @classmethod
     def load(
@@ -114,10 +125,26 @@ class Settings:
                 except ValueError:
                     config_key, env_key = SOURCES[name]
                     raise ConfigurationError(f"{config_key} / {env_key} must be a number, got {raw[name]!r}") from None
-                if number < 0 or (number == 0 and name != "max_retries"):
-                    need = "must not be negative" if name == "max_retries" else "must be a number of seconds above 0"
+                if (
+                    number < 0
+                    or (number == 0 and name != "max_retries")
+                    or (name == "max_retries" and number > MAX_RETRIES_LIMIT)
+                ):
+                    need = (
+                        f"must be a whole number from 0 to {MAX_RETRIES_LIMIT}"
+                        if name == "max_retries"
+                        else "must be a number of seconds above 0"
+                    )
                     raise ConfigurationError(f"{SOURCES[name][0]} / {SOURCES[name][1]} {need}, got {raw[name]!r}")
                 values[name] = number
+        if "abandon_operations" in raw:
+            ids = frozenset(part for part in raw["abandon_operations"].replace(",", " ").split() if part)
+            if len(ids) > MAX_ABANDONED:
+                config_key, env_key = SOURCES["abandon_operations"]
+                raise ConfigurationError(
+                    f"{config_key} / {env_key} names {len(ids)} Operations; at most {MAX_ABANDONED}"
+                )
+            values["abandon_operations"] = ids
         for name in BASE_URL_SETTINGS:
             if name in values:
                 values[name] = values[name].rstrip("/")

@@ -12,7 +12,9 @@
     │   └── ObjectGoneError          an asynchronous create completed, but its object no longer exists
     ├── OperationTimeoutError        an Operation was still PENDING when our timeout ran out
     │   └── ProvisioningTimeoutError an object was not ready (ACTIVE, COMPLETED) when our timeout ran out
-    └── ProvisioningFailedError      an object Twilio provisions or processes ended FAILED
+    ├── ProvisioningFailedError      an object Twilio provisions or processes ended FAILED
+    ├── OperationAbandonedError      an Operation the settings say to give up on (twilio:abandonOperations)
+    └── DuplicateNameError           a create would make a second object with the same display name
 
 No message ever contains a credential: the REST layer scrubs known secrets from every message.
 """
@@ -123,7 +125,8 @@ class TwilioApiError(TwilioError):
 
 
 class OperationFailedError(TwilioApiError):
-    """An asynchronous Operation (Conversations v2, Memory v1, Knowledge v2) ended FAILED.
+    """An asynchronous Operation (Conversations v2, Memory v1, Knowledge v2) ended FAILED or
+    CANCELLED (``state``).
 
     ``details`` holds the RFC 9457 problem (``type``, ``title``, ``status``, ``detail``, ``instance``;
     Memory and Knowledge give Twilio's ``code`` instead of ``status``)
@@ -140,15 +143,17 @@ class OperationFailedError(TwilioApiError):
         *,
         created_at: str | None = None,
         replayed: bool = False,
+        state: str = "FAILED",
         **kwargs: Any,
     ) -> None:
         problem = problem or {}
         self.operation_id = operation_id
         self.created_at = created_at
         self.replayed = replayed
-        title = problem.get("title") or "Operation failed"
+        self.state = state
+        title = problem.get("title") or f"Operation {state.lower()}"
         detail = problem.get("detail")
-        message = f"Operation {operation_id} FAILED: {title}" + (f": {detail}" if detail else "")
+        message = f"Operation {operation_id} {state}: {title}" + (f": {detail}" if detail else "")
         kwargs.setdefault("details", problem)
         kwargs.setdefault("more_info", problem.get("type"))
         code = problem.get("code")  # Memory v1 and Knowledge v2 problems carry Twilio's error code
@@ -194,13 +199,45 @@ class OperationTimeoutError(TwilioError):
     Idempotency-Key, so Twilio answers with the same Operation instead of starting another one.
     """
 
-    def __init__(self, operation_id: str, timeout: float) -> None:
+    def __init__(self, operation_id: str, timeout: float, *, status: str = "PENDING", advice: str = "") -> None:
         self.operation_id = operation_id
         self.timeout = timeout
+        self.status = status
         super().__init__(
-            f"Operation {operation_id} was still PENDING after {timeout:g} seconds; run `pulumi up` "
-            "again to resume waiting for it, or raise twilio:operationTimeout (TWILIO_OPERATION_TIMEOUT)"
+            f"Operation {operation_id} was still {status} after {timeout:g} seconds. "
+            + (
+                advice
+                or "Run `pulumi up` again to resume waiting for it, or raise twilio:operationTimeout "
+                "(TWILIO_OPERATION_TIMEOUT)"
+            )
         )
+
+
+class OperationAbandonedError(TwilioError):
+    """Twilio answered a write with an Operation that ``twilio:abandonOperations`` (environment
+    ``TWILIO_ABANDON_OPERATIONS``) names: the provider gives up on it instead of waiting.
+
+    Attributes:
+        operation_id: the Operation given up on.
+        status: its status when it was given up on (``PENDING``, ``RUNNING``), or ``""`` before any poll.
+    """
+
+    def __init__(self, operation_id: str, status: str = "") -> None:
+        self.operation_id = operation_id
+        self.status = status
+        super().__init__(f"Operation {operation_id} is abandoned (twilio:abandonOperations)")
+
+
+class DuplicateNameError(TwilioError):
+    """A create would make a second object of its type with the same display name.
+
+    Attributes:
+        existing_ids: the ids of the objects that already have that name.
+    """
+
+    def __init__(self, message: str, existing_ids: list[str]) -> None:
+        self.existing_ids = existing_ids
+        super().__init__(message)
 
 
 class ProvisioningFailedError(TwilioError):

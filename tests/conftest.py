@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 #: A custom operator with an optional INTEGER and a required STRING parameter.
 CUSTOM_OPERATOR: dict[str, Any] = {
-    "displayName": "Adherence",
+    "displayName": "Tone Adherence",
     "prompt": "Rate 0-{{parameters.scale}} in a {{parameters.tone}} tone",
     "outputFormat": "TEXT",
     "parameters": {

@@ -16,6 +16,7 @@ from ._pagination import iter_items
 from ._readiness import Readiness, wait_until_ready
 from ._responses import parse_response, response_json
 from ._retry import parse_retry_after
+from ._retry import wait_time as retry_wait
 from ._time import http_date, iso, iso_time
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "parse_retry_after",
     "response_json",
     "result_id",
+    "retry_wait",
     "scrub",
     "use_transport",
     "wait_for_operation",

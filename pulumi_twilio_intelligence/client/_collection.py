@@ -121,8 +121,10 @@ class Collection:
                 its ``displayName``); otherwise the Operation names it.
 
         Raises:
-            OperationFailedError, OperationTimeoutError: the Operation FAILED, or outlived
-                ``settings.operation_timeout``.
+            OperationFailedError, OperationTimeoutError: the Operation FAILED (or was CANCELLED), or
+                outlived ``settings.operation_timeout``.
+            OperationAbandonedError: the Operation is unfinished and ``settings.abandon_operations``
+                names it.
             ObjectGoneError: the Operation COMPLETED but its object is gone: Twilio replayed an
                 earlier create (same Idempotency-Key within 24 hours) whose object was deleted since.
 
@@ -200,7 +202,10 @@ class Collection:
     def _wait(self, accepted: AcceptedOperation) -> Any:
         kind = self.endpoint.operations
         assert kind is not None, "only asynchronous endpoints wait for Operations"
-        return wait_for_operation(self.client, accepted, timeout=self.client.settings.operation_timeout, kind=kind)
+        settings = self.client.settings
+        return wait_for_operation(
+            self.client, accepted, timeout=settings.operation_timeout, kind=kind, abandon=settings.abandon_operations
+        )
 
 
 def _object(response: httpx.Response) -> dict[str, Any]:

@@ -10,13 +10,19 @@ and whether an Operation is a replay of an earlier one (Idempotency-Keys).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from ..errors import OperationCancelledError, OperationFailedError, OperationTimeoutError, UnexpectedResponseError
+from ..errors import (
+    OperationAbandonedError,
+    OperationCancelledError,
+    OperationFailedError,
+    OperationTimeoutError,
+    UnexpectedResponseError,
+)
 from ..models import Operation, WireModel
 from ._errors import scrub_json
 from ._http import TwilioClient
@@ -27,9 +33,10 @@ from ._time import iso_time, server_date
 #: First poll interval without Retry-After, and the ceiling of the backoff (seconds).
 MIN_POLL_INTERVAL = 0.25
 MAX_POLL_INTERVAL = 10.0
-#: An Operation created this many seconds or more before Twilio accepted our request is an earlier
-#: one: Twilio replayed its answer to an Idempotency-Key it had already seen.
-REPLAY_AGE = 60.0
+#: An Operation created more than this many seconds before our request was sent (by Twilio's clock:
+#: the ``Date`` of the 202 minus the time the request took) is an earlier one: Twilio replayed its
+#: answer to an Idempotency-Key it had already seen. The margin covers ``Date``'s whole seconds.
+REPLAY_MARGIN = 2.0
 
 
 def _related_id(key: str) -> Callable[[dict[str, str], Any], str | None]:
@@ -87,6 +94,7 @@ class AcceptedOperation:
         accepted_at: Twilio's time when it answered (its ``Date`` header; the local clock if absent),
             in seconds since the epoch.
         method, path: the write that was accepted.
+        elapsed: seconds between sending the request and its answer (local clock).
     """
 
     operation_id: str
@@ -96,6 +104,7 @@ class AcceptedOperation:
     accepted_at: float
     method: str = ""
     path: str = ""
+    elapsed: float = 0.0
 
     @classmethod
     def from_response(cls, response: httpx.Response, *, now: float) -> AcceptedOperation:
@@ -115,6 +124,10 @@ class AcceptedOperation:
         operation_id = response.headers.get("Operation-Id") or status_url.rstrip("/").rsplit("/", 1)[-1]
         related = body.get("related")
         date = server_date(response)
+        try:
+            elapsed = response.elapsed.total_seconds()
+        except RuntimeError:  # a response not read yet has no elapsed time
+            elapsed = 0.0
         return cls(
             operation_id=operation_id,
             status_url=status_url,
@@ -123,12 +136,14 @@ class AcceptedOperation:
             accepted_at=date if date is not None else now,
             method=method,
             path=path,
+            elapsed=elapsed,
         )
 
     def is_replay(self, operation: Operation) -> bool:
-        """Whether ``operation`` (the one polled) was created before this request: a replayed answer."""
+        """Whether ``operation`` (the one polled) was created before this request was sent: Twilio
+        replayed an earlier write's answer to the same Idempotency-Key."""
         created = iso_time(operation.created_at)
-        return created is not None and created <= self.accepted_at - REPLAY_AGE
+        return created is not None and created < self.accepted_at - self.elapsed - REPLAY_MARGIN
 
 
 def wait_for_operation(
@@ -139,6 +154,7 @@ def wait_for_operation(
     kind: OperationKind = CONVERSATIONS_OPERATIONS,
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] | None = None,
+    abandon: Container[str] = (),
 ) -> Any:
     """Poll ``accepted.status_url`` until the Operation is COMPLETED, and return it (a ``kind.model``).
 
@@ -146,12 +162,14 @@ def wait_for_operation(
     server sends one, otherwise an interval that starts at 0.25 s and doubles with jitter up to 10 s;
     never past the deadline (``timeout`` seconds on ``client.clock``, unless ``clock`` is given).
     ``kind`` says which statuses end the wait (by default those of Conversations v2); any other
-    (``PENDING``, ``RUNNING``) means "not yet".
+    (``PENDING``, ``RUNNING``) means "not yet". An unfinished Operation whose id is in ``abandon``
+    is given up on at the first poll.
 
     Raises:
         OperationFailedError: the Operation ended FAILED (the RFC 9457 problem, the write's method and
             path, and whether it was a replayed earlier Operation); ``OperationCancelledError`` when it
             ended CANCELLED, at once.
+        OperationAbandonedError: not finished, and named in ``abandon``.
         OperationTimeoutError: not finished after ``timeout`` seconds.
         TwilioApiError, TwilioConnectionError: polling itself failed (after the REST layer's retries).
         UnexpectedResponseError: an answer that is not an Operation.
@@ -161,30 +179,37 @@ def wait_for_operation(
     deadline = now() + timeout
     interval = MIN_POLL_INTERVAL
     delay = accepted.retry_after if accepted.retry_after is not None else 0.0
+    status = "PENDING"
+    if accepted.operation_id in abandon:
+        delay = 0.0  # read its status at once: a finished Operation is used, an unfinished one given up on
     while True:
         remaining = deadline - now()
         if delay > 0:
             if remaining <= 0:
-                raise OperationTimeoutError(accepted.operation_id, timeout)
+                raise OperationTimeoutError(accepted.operation_id, timeout, status=status)
             wait(min(delay, remaining))
         response = client.request("GET", accepted.status_url)
         method, path = request_line(response)
         operation: Any = parse_response(kind.model, response_json(response), method=method, path=path)
-        if operation.status in kind.completed:
+        status = str(operation.status)
+        if status in kind.completed:
             return operation
-        if operation.status in kind.failed or operation.status in kind.cancelled:
-            failure = OperationCancelledError if operation.status in kind.cancelled else OperationFailedError
+        if status in kind.failed or status in kind.cancelled:
+            failure = OperationCancelledError if status in kind.cancelled else OperationFailedError
             problem = scrub_json(operation.error.to_wire(), client.settings.secrets()) if operation.error else None
             raise failure(
                 operation.operation_id,
                 problem,
                 created_at=operation.created_at,
                 replayed=accepted.is_replay(operation),
+                state=status,
                 method=accepted.method,
                 path=accepted.path,
             )
+        if operation.operation_id in abandon or accepted.operation_id in abandon:
+            raise OperationAbandonedError(operation.operation_id, status)
         if now() >= deadline:
-            raise OperationTimeoutError(accepted.operation_id, timeout)
+            raise OperationTimeoutError(accepted.operation_id, timeout, status=status)
         retry_after = parse_retry_after(response.headers.get("Retry-After"), now=server_date(response))
         if retry_after is not None:
             delay = max(retry_after, MIN_POLL_INTERVAL)

@@ -11,7 +11,16 @@
                                                            ``{apiKey, apiSecret, accountSid}``
 ``GET /__emulator/resources[?account=AC...]``              counts of user-created objects per kind
 ``POST /__emulator/operators/{id}/versions/{version}``     ``{account, status}``: set a version's status
+``POST /__emulator/hooks``                                 ``{route: "POST /v3/ControlPlane/Operators",
+                                                           holdSeconds}``: hold the answer to the next
+                                                           successful request on that route once it is
+                                                           committed (crash tests; :mod:`.hooks`)
+``GET /__emulator/hooks``                                  ``{armed, committed: [{route, id, at}]}``
+``DELETE /__emulator/hooks``                               disarm, forget, release held answers
 =========================================================  ==============================================
+
+Every body must be a JSON object (strict JSON, valid Unicode); anything else is a 400 with
+``{"message"}`` and changes nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .errors import EmulatorError
+from .hooks import MAX_HOLD
+from .routing import strict_json
 
 if TYPE_CHECKING:
     from .core import Emulator
@@ -38,6 +49,21 @@ _FAULT_FIELDS = {
 }
 
 
+async def _body(request: Request) -> dict[str, Any]:
+    """The request's body: a JSON object (strict JSON), else ``ValueError``."""
+    body = strict_json(await request.body())
+    if not isinstance(body, dict):
+        raise ValueError(f"the body must be a JSON object, not {type(body).__name__}")
+    return body
+
+
+def _text(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string")
+    return value
+
+
 def _guard(fn: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
     async def wrapped(request: Request) -> Response:
         try:
@@ -50,8 +76,9 @@ def _guard(fn: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], 
     return wrapped
 
 
-def admin_routes(emulator: Emulator) -> list[Route]:
-    """Starlette routes of the admin API for ``emulator``."""
+def admin_routes(emulator: Emulator, api_routes: frozenset[str] = frozenset()) -> list[Route]:
+    """Starlette routes of the admin API for ``emulator``; ``api_routes`` (``"POST /v3/..."``) are
+    those a commit hook may name."""
 
     async def reset(request: Request) -> Response:
         emulator.reset()
@@ -64,33 +91,53 @@ def admin_routes(emulator: Emulator) -> list[Route]:
 
     async def faults(request: Request) -> Response:
         if request.method == "POST":
-            body: dict[str, Any] = await request.json()
+            body = await _body(request)
+            unknown = sorted(set(body) - set(_FAULT_FIELDS))
+            if unknown:
+                raise ValueError(f"unknown fault fields {', '.join(unknown)} (known: {', '.join(_FAULT_FIELDS)})")
+            wrong = sorted(k for k, v in body.items() if isinstance(v, bool) or not isinstance(v, (int, float)))
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)} must be numbers")
             emulator.faults.update(**{_FAULT_FIELDS[k]: v for k, v in body.items()})
         return JSONResponse(emulator.faults.as_dict())
 
     async def accounts(request: Request) -> Response:
-        body: dict[str, Any] = await request.json()
+        body = await _body(request)
         if "apiKey" in body:
-            emulator.accounts.add_api_key(body["apiKey"], body["apiSecret"], body["accountSid"])
+            emulator.accounts.add_api_key(_text(body, "apiKey"), _text(body, "apiSecret"), _text(body, "accountSid"))
         else:
-            emulator.accounts.add_account(body["accountSid"], body["authToken"])
+            emulator.accounts.add_account(_text(body, "accountSid"), _text(body, "authToken"))
         return JSONResponse({"accounts": sorted({c.account for c in emulator.accounts.all()})})
 
     async def resources(request: Request) -> Response:
         return JSONResponse(emulator.custom_resources(request.query_params.get("account")))
 
     async def version_status(request: Request) -> Response:
-        body: dict[str, Any] = await request.json()
-        status = body["status"]
+        body = await _body(request)
+        status = body.get("status")
         if status not in ("PREVIEW", "ACTIVE", "DEPRECATED", "RETIRED"):
             raise ValueError(f"unknown status {status!r}")
-        doc = emulator.intelligence[body["account"]].set_version_status(
+        doc = emulator.intelligence[_text(body, "account")].set_version_status(
             request.path_params["id"], int(request.path_params["version"]), status
         )
         return JSONResponse(doc)
 
+    async def hooks(request: Request) -> Response:
+        if request.method == "POST":
+            body = await _body(request)
+            route, hold = _text(body, "route"), body.get("holdSeconds", 60)
+            if route not in api_routes:
+                raise ValueError(f"no API route {route!r} (known: {', '.join(sorted(api_routes))})")
+            if isinstance(hold, bool) or not isinstance(hold, (int, float)) or not 0 < hold <= MAX_HOLD:
+                raise ValueError(f"holdSeconds must be a number of seconds above 0 and at most {MAX_HOLD:g}")
+            emulator.hooks.arm(route, float(hold))
+        elif request.method == "DELETE":
+            emulator.hooks.clear()
+        return JSONResponse(emulator.hooks.as_dict())
+
     return [
         Route(f"{PREFIX}/reset", _guard(reset), methods=["POST"]),
+        Route(f"{PREFIX}/hooks", _guard(hooks), methods=["GET", "POST", "DELETE"]),
         Route(f"{PREFIX}/requests", _guard(requests), methods=["GET", "DELETE"]),
         Route(f"{PREFIX}/faults", _guard(faults), methods=["GET", "POST"]),
         Route(f"{PREFIX}/accounts", _guard(accounts), methods=["POST"]),

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute
 from starlette.routing import Route as StarletteRoute
 
 from .admin import admin_routes
+from .api.urls import SERVICE as API
 from .conversations.urls import SERVICE as CONVERSATIONS
 from .core import Emulator
 from .errors import EmulatorError
@@ -24,7 +25,7 @@ from .knowledge.urls import UPLOAD_ROUTES
 from .memory.urls import SERVICE as MEMORY
 from .routing import Call, Reply, Route, Service
 
-SERVICES = (INTELLIGENCE, CONVERSATIONS, MEMORY, KNOWLEDGE)
+SERVICES = (INTELLIGENCE, CONVERSATIONS, MEMORY, KNOWLEDGE, API)
 #: Methods every API route answers (405 with ``Allow`` for those it does not have, counted like the rest).
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 log = logging.getLogger("pulumi_twilio_intelligence.emulator")
@@ -93,6 +94,7 @@ def _endpoint(emulator: Emulator, routes: dict[str, list[Served]]) -> Any:
             )
             with emulator.store.transaction():
                 reply = route.handler(call)
+            await emulator.hooks.after_commit(f"{route.method} {template}", reply.status, reply.body)
         except EmulatorError as error:
             return _error_response(service, error)
         except Exception:
@@ -125,7 +127,8 @@ def build_app(emulator: Emulator) -> Starlette:
             by_template.setdefault(route.template, {}).setdefault(route.method, []).append((service, route))
     for template, methods in by_template.items():
         routes.append(StarletteRoute(template, _endpoint(emulator, methods), methods=list(HTTP_METHODS)))
-    routes.extend(admin_routes(emulator))
+    api_routes = frozenset(f"{r.method} {r.template}" for service in SERVICES for r in service.routes)
+    routes.extend(admin_routes(emulator, api_routes))
     routes.extend(UPLOAD_ROUTES)
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
     app.router.redirect_slashes = False  # Twilio paths are exact: ".../Operators/" is a 404, not a redirect

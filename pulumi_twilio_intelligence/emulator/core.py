@@ -15,10 +15,12 @@ from pydantic import ValidationError
 
 from ..models import WireModel, error_messages
 from .accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, Accounts
+from .api.models import ApiBackend, restore_credentials
 from .backend import AccountBackend, BackendDict
 from .conversations.models import ConversationsBackend
 from .errors import EmulatorError, bad_request, not_found
 from .faults import Faults
+from .hooks import Hooks
 from .ids import IdFactory
 from .intelligence.models import IntelligenceBackend
 from .knowledge.models import KnowledgeBackend
@@ -76,6 +78,8 @@ class Emulator:
         self.clock = clock
         self.ids = IdFactory(seed, clock)
         self.faults = faults or Faults()
+        #: Commit hooks for crash tests (admin API ``/__emulator/hooks``).
+        self.hooks = Hooks()
         #: Every API's backends, in registration order (:meth:`register`).
         self.backends: list[BackendDict[Any]] = []
         # the APIs (see "Adding an API" in the package's docstring)
@@ -83,6 +87,8 @@ class Emulator:
         self.conversations = self.register(ConversationsBackend)
         self.memory = self.register(MemoryBackend)
         self.knowledge = self.register(KnowledgeBackend)
+        self.api = self.register(ApiBackend)  # Twilio's 2010 API: subaccounts and their API keys
+        restore_credentials(self)  # those of a state file authenticate again
         self.strict_references = strict_references
         self._counts: Counter[str] = Counter()
         self._counts_lock = threading.Lock()
@@ -147,9 +153,10 @@ class Emulator:
             self._counts.clear()
 
     def reset(self) -> None:
-        """Forget all state and request counts (accounts and faults stay)."""
+        """Forget all state, request counts and commit hooks (accounts and faults stay)."""
         self.store.reset()
         self.reset_counts()
+        self.hooks.clear()
 
     def custom_resources(self, account: str | None = None) -> dict[str, int]:
         """How many user-created objects exist (Twilio-authored operators excluded), per kind."""

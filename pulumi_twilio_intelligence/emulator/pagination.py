@@ -18,6 +18,10 @@ from .state import R, Table
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
+#: Longer page tokens are refused before decoding (the emulator's own are about 20 characters).
+MAX_TOKEN_LENGTH = 256
+#: A token's position must fit a SQLite integer.
+MAX_POSITION = 2**63 - 1
 
 
 def page_size_param(query: Mapping[str, str]) -> int:
@@ -25,22 +29,32 @@ def page_size_param(query: Mapping[str, str]) -> int:
     raw = query.get("pageSize")
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    try:
-        size = int(raw)
-    except ValueError:
-        raise bad_request("pageSize", "must be an integer") from None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+        raise bad_request("pageSize", "must be an integer")
+    size = int(raw)
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise bad_request("pageSize", f"must be between 1 and {MAX_PAGE_SIZE}")
     return size
 
 
 def _decode(token: str) -> int:
+    """The position a token this API issued stands for; 400 for anything else (crafted, oversized,
+    not base64, not ``{"after": <integer from 0 to 2**63-1>}``)."""
+    refused = bad_request("pageToken", "is not a token this API issued")
+    if len(token) > MAX_TOKEN_LENGTH or not token.isascii():
+        raise refused
     try:
-        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        after = int(data["after"])
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise bad_request("pageToken", "is not a token this API issued") from None
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), parse_constant=_refuse)
+    except (ValueError, binascii.Error, RecursionError):
+        raise refused from None
+    after = data.get("after") if isinstance(data, dict) else None
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_POSITION:
+        raise refused
     return after
+
+
+def _refuse(name: str) -> Any:
+    raise ValueError(name)
 
 
 def _encode(after: int) -> str:

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 
 import httpx
@@ -19,14 +19,23 @@ class EmulatorProcess:
     """``with EmulatorProcess(["--state", "x.sqlite"]) as emulator: emulator.url``.
 
     Runs ``python -m pulumi_twilio_intelligence.emulator --port 0 ARGS...`` and reads the base URL
-    from its first line. On exit the server gets SIGTERM (then SIGKILL after 10 seconds).
+    from its first line, with ``env`` added to this process's environment (e.g. credentials in
+    ``TWILIO_EMULATOR_ACCOUNTS``). On exit the server gets SIGTERM (then SIGKILL after 10 seconds).
 
     Raises:
         RuntimeError: the server exited or printed no URL within ``timeout`` seconds.
     """
 
-    def __init__(self, args: Sequence[str] = (), *, python: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        args: Sequence[str] = (),
+        *,
+        python: str | None = None,
+        timeout: float = 30.0,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.args = list(args)
+        self.env = dict(env or {})
         self.python = python or sys.executable
         self.timeout = timeout
         self.url = ""
@@ -40,7 +49,7 @@ class EmulatorProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, **self.env, "PYTHONUNBUFFERED": "1"},
         )
         found = threading.Event()
 

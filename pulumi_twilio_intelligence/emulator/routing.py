@@ -36,22 +36,64 @@ class Call:
     base_url: str
 
     def json(self) -> Any:
-        """The body as strict JSON (RFC 8259); 400 when it is missing or malformed.
-
-        ``NaN``/``Infinity`` (which Python's parser would accept) and nesting too deep to parse are
-        malformed too: they could never be rendered back as JSON.
-        """
+        """The body as strict JSON (:func:`strict_json`); 400 when it is missing or malformed."""
         if not self.body.strip():
             raise EmulatorError(400, "Invalid request body: a JSON object is required", field="body")
         try:
-            return json.loads(self.body, parse_constant=_refuse_constant)
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            raise EmulatorError(400, f"Invalid request body: malformed JSON ({reason})", field="body") from None
+            return strict_json(self.body)
+        except ValueError as exc:
+            raise EmulatorError(400, f"Invalid request body: {exc}", field="body") from None
+
+
+def strict_json(body: bytes) -> Any:
+    """``body`` parsed as strict JSON (RFC 8259) that can be stored and rendered back.
+
+    Raises:
+        ValueError: not UTF-8, malformed, ``NaN``/``Infinity`` or a number too large for a float
+            (which Python's parser would accept as infinity), nesting too deep to parse, or a string
+            (or key) that is not valid Unicode: a lone surrogate such as ``"\\ud800"`` is valid JSON
+            syntax, but no UTF-8 text can hold it, so it could be neither stored nor answered.
+    """
+    try:
+        value = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite)
+    except RecursionError:
+        raise ValueError("malformed JSON (nested too deeply)") from None
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise ValueError(f"malformed JSON ({exc})") from None
+    _valid_unicode(value)
+    return value
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value
+
+
+def _valid_unicode(value: Any) -> None:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            _encodable(item)
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                _encodable(key)
+                stack.append(inner)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _encodable(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"the string {text[:40]!r} is not valid Unicode (a lone surrogate)") from None
 
 
 @dataclass

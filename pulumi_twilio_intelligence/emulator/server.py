@@ -8,6 +8,7 @@ The first line printed is ``Twilio emulator listening on http://HOST:PORT``; poi
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import socket
 import sys
@@ -39,6 +40,37 @@ def _triple(text: str) -> tuple[str, str, str]:
     if len(parts) != 3 or not all(parts):
         raise argparse.ArgumentTypeError("expected KEY:SECRET:ACCOUNT_SID")
     return parts[0], parts[1], _account_sid(parts[2])
+
+
+#: The environment variable that may hold credentials (same format as ``--accounts-file``).
+ACCOUNTS_ENV = "TWILIO_EMULATOR_ACCOUNTS"
+
+
+def parse_credentials(text: str, source: str) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Credentials from ``text``: entries ``SID:TOKEN`` (an account) or ``KEY:SECRET:SID`` (an API key),
+    separated by newlines, commas or spaces; ``#`` starts a comment to the end of the line.
+
+    Returns ``({account_sid: auth_token}, {api_key: (secret, account_sid)})``.
+
+    Raises:
+        ValueError: an entry of another shape, or an Account SID that is not ``AC`` + 32 hex digits; the
+            message names ``source`` and the entry's position, never the secret.
+    """
+    accounts: dict[str, str] = {}
+    api_keys: dict[str, tuple[str, str]] = {}
+    entries = [e for line in text.splitlines() for e in line.split("#", 1)[0].replace(",", " ").split()]
+    for number, entry in enumerate(entries, 1):
+        try:
+            if entry.count(":") == 1:
+                sid, token = _pair(entry)
+                accounts[sid] = token
+            else:
+                key, secret, sid = _triple(entry)
+                api_keys[key] = (secret, sid)
+        except argparse.ArgumentTypeError as exc:
+            reason = str(exc).split(" (")[0] if "Account SID" in str(exc) else str(exc)
+            raise ValueError(f"{source}: entry {number} is not SID:TOKEN nor KEY:SECRET:SID ({reason})") from None
+    return accounts, api_keys
 
 
 def _fraction(text: str) -> float:
@@ -86,6 +118,12 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help=f"an Account SID and auth token to accept (repeatable; default {DEMO_ACCOUNT_SID}:{DEMO_AUTH_TOKEN})",
+    )
+    p.add_argument(
+        "--accounts-file",
+        metavar="PATH",
+        help="a file of credentials, one SID:TOKEN or KEY:SECRET:SID per line (# comments): keeps tokens "
+        f"out of process listings; the environment variable {ACCOUNTS_ENV} may hold the same",
     )
     p.add_argument(
         "--api-key",
@@ -144,11 +182,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         stuck_operations=args.stuck_operations,
         seed=args.seed,
     )
+    accounts = dict(args.account)
+    api_keys = {key: (secret, sid) for key, secret, sid in args.api_key}
+    try:
+        sources = [(os.environ[ACCOUNTS_ENV], ACCOUNTS_ENV)] if os.environ.get(ACCOUNTS_ENV) else []
+        if args.accounts_file:
+            with open(args.accounts_file, encoding="utf-8") as file:
+                sources.append((file.read(), args.accounts_file))
+        for text, source in sources:
+            more_accounts, more_keys = parse_credentials(text, source)
+            accounts.update(more_accounts)
+            api_keys.update(more_keys)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"twilio-intelligence-emulator: --accounts-file / {ACCOUNTS_ENV}: {exc}", file=sys.stderr)
+        return 2
     try:
         emulator = Emulator(
             state_path=args.state,
-            accounts=dict(args.account),
-            api_keys={key: (secret, sid) for key, secret, sid in args.api_key},
+            accounts=accounts,
+            api_keys=api_keys,
             faults=faults,
             seed=args.seed,
             strict_references=args.strict_references,
@@ -170,9 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     print(f"Twilio emulator listening on http://{shown}:{port}", flush=True)
-    accounts = sorted({c.account for c in emulator.accounts.all()})
+    served = sorted({c.account for c in emulator.accounts.all()})
     print(
-        f"accounts: {', '.join(accounts)}; state: {args.state or 'in memory'}; "
+        f"accounts: {', '.join(served)}; state: {args.state or 'in memory'}; "
         f"operation delay: {faults.operation_delay:g} s",
         flush=True,
     )

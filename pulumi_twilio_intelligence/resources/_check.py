@@ -31,7 +31,7 @@ from ..client import Collection, Endpoint
 from ..errors import TwilioApiError, TwilioError
 from ..models import field_errors, unknown_keys
 from ._known import known_objects
-from ._spec import EXISTING_ID, UPDATE_METHOD, UPDATE_METHODS, ResourceSpec
+from ._spec import ALLOW_DUPLICATE, EXISTING_ID, UPDATE_METHOD, UPDATE_METHODS, ResourceSpec
 
 if TYPE_CHECKING:
     from ..client import TwilioClient
@@ -206,6 +206,9 @@ def validate_inputs(
     known_existing = existing is not None and not contains_unknowns(existing)
     if known_existing and spec.id_pattern and not (isinstance(existing, str) and re.match(spec.id_pattern, existing)):
         failures.append(CheckFailure(EXISTING_ID, f"must be an id of an existing {spec.title} ({spec.id_pattern})"))
+    allow = inputs.get(ALLOW_DUPLICATE)
+    if allow is not None and not contains_unknowns(allow) and not isinstance(allow, bool):
+        failures.append(CheckFailure(ALLOW_DUPLICATE, f"must be true or false, got {allow!r}"))
     method = inputs.get(UPDATE_METHOD)
     if method is not None and not contains_unknowns(method):
         if not spec.replace_unless_in_place:

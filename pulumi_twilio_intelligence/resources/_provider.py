@@ -28,8 +28,11 @@ from ..client import Collection, TwilioClient, WriteResult, parse_response, wait
 from ..config import Settings
 from ..errors import (
     ConfigurationError,
+    DuplicateNameError,
     ObjectGoneError,
+    OperationAbandonedError,
     OperationFailedError,
+    OperationTimeoutError,
     ProvisioningFailedError,
     ProvisioningTimeoutError,
     TwilioApiError,
@@ -39,8 +42,26 @@ from ..models import lenient
 from ._check import online_findings, validate_inputs, warn
 from ._idempotency import MAX_KEYS, idempotency_key
 from ._known import known_objects
-from ._recovery import find_created, may_have_acted, recover_create
-from ._spec import EXISTING_ID, OPERATION_ID, PROVIDER_INPUTS, RESOURCE_IDENTITY, UPDATE_METHOD, ResourceSpec
+from ._listing import Listing
+from ._recovery import (
+    advise,
+    created_meanwhile,
+    find_created,
+    identical,
+    lost_create,
+    retry_verified,
+    same_name,
+    who,
+)
+from ._spec import (
+    ALLOW_DUPLICATE,
+    EXISTING_ID,
+    OPERATION_ID,
+    PROVIDER_INPUTS,
+    RESOURCE_IDENTITY,
+    UPDATE_METHOD,
+    ResourceSpec,
+)
 from ._workers import lift_worker_limit
 
 T = TypeVar("T")
@@ -120,6 +141,11 @@ class TwilioProvider(ResourceProvider):
     def _collection(self, parent: str | None = None) -> Collection:
         return Collection(self._client(), self.SPEC.endpoint_in(parent))
 
+    def _listing(self, collection: Collection) -> Listing:
+        """This provider process's listing of ``collection`` (:mod:`._listing`; one per parent)."""
+        listings: dict[str, Listing] = self.__dict__.setdefault("_listings", {})
+        return listings.setdefault(collection.url, Listing())
+
     # -- check and diff -----------------------------------------------------------------------
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -140,6 +166,9 @@ class TwilioProvider(ResourceProvider):
         who = news.get(RESOURCE_IDENTITY) or self.SPEC.type_name
         for message in warnings:
             warn(f"{who}: {message}")
+        if olds and olds.get(RESOURCE_IDENTITY):  # the resource has state: a create of it is a replacement
+            previous: dict[str, Any] = self.__dict__.setdefault("_previous_inputs", {})
+            previous[olds[RESOURCE_IDENTITY]] = from_engine(olds)
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -159,12 +188,25 @@ class TwilioProvider(ResourceProvider):
         changed = spec.changed_fields(olds, news)
         replaces = spec.replaced_fields(olds, news) if changed else []
         replaces += [f for f in spec.replaced_unless_in_place(changed, news.get(UPDATE_METHOD)) if f not in replaces]
-        return DiffResult(
+        result = DiffResult(
             changes=bool(changed),
             replaces=replaces,
             stables=[],
             delete_before_replace=bool(replaces) and spec.delete_before_replace,
         )
+        self._note_managed(_id, news)
+        return result
+
+    def _note_managed(self, id_: str, news: dict[str, Any]) -> None:
+        """Remember which object this resource manages now: should the engine replace it (a diff
+        that asks for it, ``replacement_trigger``, ``--replace``), the new object's create may reuse
+        that display name while the old object still exists."""
+        identity = news.get(RESOURCE_IDENTITY)
+        if not identity:
+            return
+        parent, key = self.SPEC.split_id(id_)
+        if key is not None:
+            self._listing(self._collection(parent)).replacing[identity] = key
 
     # -- create, read, update, delete ---------------------------------------------------------
 
@@ -197,26 +239,100 @@ class TwilioProvider(ResourceProvider):
             self._remember(collection, None, result.resource)
             return CreateResult(spec.join_id(parent, None), self._outputs(result.resource, props, result.operation))
         key = str(props[spec.key_field]) if spec.key_field else None
-        sent = collection.client.clock()
-
-        def send(idempotency: str | None) -> WriteResult:
-            result = collection.create(body, idempotency_key=idempotency, object_id=key)
-            if result.resource or result.operation is None:
-                return result
-            # C4: Twilio named no id, neither in the 202 nor in the Operation: find the object
-            return WriteResult(find_created(spec, collection, props, result), result.operation)
-
+        listing, identity = self._listing(collection), who(spec, props)
+        looks = spec.display_name_wire is not None and not props.get(ALLOW_DUPLICATE)
+        objects = listing.items(collection) if looks or not spec.endpoint.asynchronous else []
+        previous = self.__dict__.get("_previous_inputs", {}).get(identity)
+        matches = same_name(spec, objects, props, replaced=listing.replacing.get(identity), previous=previous)
+        found = lost_create(spec, matches, props, listing.own)
+        if found is not None:
+            listing.record(found, own=True)
+            return self._created(collection, parent, key, WriteResult(found), props)
+        name = str(props.get(spec.display_name or "")) if looks else None
+        holder = listing.reserve(name, identity) if name is not None else None
+        if holder is not None:
+            raise DuplicateNameError(
+                f"{identity}: {holder} is creating a {spec.title} named {name!r} in this deployment too; give one "
+                f"of them another display_name, or set {ALLOW_DUPLICATE}=True on this one",
+                [],
+            )
         try:
-            result = self._write(props, spec.create_method, collection.endpoint.path, body, None, send)
-        except TwilioError as exc:
-            if spec.endpoint.asynchronous or not may_have_acted(exc):
-                raise
-            result = WriteResult(recover_create(spec, collection, props, sent, exc))
+            result = self._create(props, body, key, collection, listing, {o["id"] for o in objects if "id" in o})
+        finally:
+            if name is not None:
+                listing.release(name, identity)
+        listing.record(result.resource, own=True)
+        return self._created(collection, parent, key, result, props)
+
+    def _created(
+        self, collection: Collection, parent: str | None, key: str | None, result: WriteResult, props: dict[str, Any]
+    ) -> CreateResult:
+        """The create's result once the object is ready."""
+        spec = self.SPEC
         created = key or str(result.resource["id"])
         resource = self._ready(collection, created, result.resource, cleanup=True)
         self._remember(collection, created, resource)
         pulumi_id = spec.join_id(parent, created)
         return CreateResult(pulumi_id, self._outputs(resource, props, result.operation, pulumi_id))
+
+    def _create(
+        self,
+        props: dict[str, Any],
+        body: dict[str, Any],
+        key: str | None,
+        collection: Collection,
+        listing: Listing,
+        before: set[str],
+    ) -> WriteResult:
+        """Send the create: asynchronously under Idempotency-Keys, else verified and retried
+        (:func:`retry_verified`): a create whose answer was lost is looked for among the objects
+        that were not in the listing ``before`` (ids)."""
+        spec = self.SPEC
+
+        def settled() -> WriteResult | None:
+            fresh = created_meanwhile(spec, listing.relist(collection), before, props, listing.own)
+            return WriteResult(fresh[0]) if len(fresh) == 1 else None
+
+        def send(k: str | None) -> WriteResult:
+            result = collection.create(body, idempotency_key=k, object_id=key)
+            if result.resource or result.operation is None:
+                return result
+            # C4: Twilio named no id, neither in the 202 nor in the Operation: find the object
+            return WriteResult(find_created(spec, collection, props, result), result.operation)
+
+        if spec.endpoint.asynchronous:
+            return self._write(props, spec.create_method, collection.endpoint.path, body, None, send, settled)
+
+        def verify(failure: TwilioError) -> WriteResult | None:
+            try:
+                fresh = created_meanwhile(spec, listing.relist(collection), before, props, listing.own)
+            except TwilioError as exc:
+                raise advise(
+                    failure,
+                    f"The {spec.title} may have been created all the same, and looking for it failed ({exc}): run "
+                    "`pulumi up` again (it looks again, and adopts the object if Twilio made it)",
+                ) from None
+            if len(fresh) == 1:
+                warn(f"{who(spec, props)}: {failure}; Twilio had created it all the same: adopted {fresh[0]['id']}")
+                return WriteResult(fresh[0])
+            if fresh:
+                ids = ", ".join(str(o.get("id")) for o in fresh)
+                raise advise(
+                    failure,
+                    f"The create may have succeeded: {len(fresh)} new {spec.title}s have these inputs ({ids}). Adopt "
+                    f'the one this resource made with {EXISTING_ID}="<id>" (and delete the others), then run '
+                    "`pulumi up`",
+                ) from None
+            return None
+
+        def give_up(failure: TwilioError, attempts: int) -> TwilioError:
+            return advise(
+                failure,
+                f"Twilio created no {spec.title} with these inputs in {attempts} attempts (each verified by listing "
+                f"the {spec.title}s): run `pulumi up` again later",
+            )
+
+        return retry_verified(collection.client, lambda: send(None), verify, give_up)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Fetch the object (``GET {collection}/{id}``) for ``pulumi refresh`` and ``Resource.get``.
@@ -270,6 +386,8 @@ class TwilioProvider(ResourceProvider):
         """
         olds, news = from_engine(olds), from_engine(news)
         result = self._update(id_, olds, news)
+        parent, _key = self.SPEC.split_id(id_)
+        self._listing(self._collection(parent)).record(result.resource)
         return UpdateResult(self._outputs(result.resource, news, result.operation, id_))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -286,17 +404,26 @@ class TwilioProvider(ResourceProvider):
         parent, key = spec.split_id(id_)
         collection = self._collection(parent)
         known_objects(collection.client).forget(collection.item_url(key))
+        listing = self._listing(collection)
+
+        def send(k: str | None) -> bool:
+            collection.delete(str(key), idempotency_key=k)
+            return True
+
+        def settled() -> bool | None:
+            try:
+                collection.fetch(key)
+            except TwilioApiError as exc:
+                if exc.not_found:
+                    return True
+                raise
+            return None
+
         try:
-            self._write(
-                props,
-                "DELETE",
-                f"{collection.endpoint.path}/{key}",
-                None,
-                None,
-                lambda k: collection.delete(str(key), idempotency_key=k),
-            )
+            self._write(props, "DELETE", f"{collection.endpoint.path}/{key}", None, None, send, settled)
         except TwilioApiError as exc:
             if exc.not_found:
+                listing.forget(str(key))
                 return
             if exc.status == 409:
                 raise exc.with_hint(
@@ -304,6 +431,7 @@ class TwilioProvider(ResourceProvider):
                     "(Pulumi deletes dependents first when they are in the same stack)"
                 ) from None
             raise
+        listing.forget(str(key))
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -367,15 +495,24 @@ class TwilioProvider(ResourceProvider):
                     self._same_version(id_, target, olds, current)
                 if_match = etag
 
+            def settled() -> WriteResult | None:
+                remote = collection.fetch(key)
+                return WriteResult(remote) if identical(spec, remote, news) else None
+
             def write(body: dict[str, Any]) -> WriteResult:
-                return self._write(
-                    news,
-                    spec.update_method,
-                    target,
-                    body,
-                    olds.get("version"),
-                    lambda k: collection.update(
-                        key, body, method=spec.update_method, if_match=if_match, idempotency_key=k
+                def send(k: str | None) -> WriteResult:
+                    return collection.update(key, body, method=spec.update_method, if_match=if_match, idempotency_key=k)
+
+                if spec.endpoint.asynchronous:
+                    return self._write(news, spec.update_method, target, body, olds.get("version"), send, settled)
+                return retry_verified(
+                    collection.client,
+                    lambda: send(None),
+                    lambda _failure: settled(),
+                    lambda failure, attempts: advise(
+                        failure,
+                        f"Twilio did not apply the update in {attempts} attempts (each verified by fetching the "
+                        f"{spec.title}): run `pulumi up` again later",
                     ),
                 )
 
@@ -455,6 +592,11 @@ class TwilioProvider(ResourceProvider):
     def _put_singleton(self, collection: Collection, props: dict[str, Any], body: dict[str, Any]) -> WriteResult:
         """The "create" of a singleton: ``PUT`` the inputs with ``If-Match`` of its current ``ETag``."""
         _current, etag = collection.fetch_with_etag(None)
+
+        def settled() -> WriteResult | None:
+            remote = collection.fetch(None)
+            return WriteResult(remote) if identical(self.SPEC, remote, props) else None
+
         return self._write(
             props,
             "PUT",
@@ -462,6 +604,7 @@ class TwilioProvider(ResourceProvider):
             body,
             None,
             lambda k: collection.update(None, body, method="PUT", if_match=etag, idempotency_key=k),
+            settled,
         )
 
     def _ready(self, collection: Collection, key: str | None, resource: dict[str, Any], *, cleanup: bool) -> Any:
@@ -509,28 +652,70 @@ class TwilioProvider(ResourceProvider):
         body: Any,
         version: Any,
         send: Callable[[str | None], T],
+        settled: Callable[[], T | None],
     ) -> T:
-        """Send one write; an asynchronous one carries a deterministic Idempotency-Key.
+        """Send one write; an asynchronous one under a deterministic Idempotency-Key, waiting for its
+        Operation.
 
-        When that key replays an earlier write that cannot serve (a FAILED Operation, or a create
-        whose object has been deleted since), the write is sent again under the next key of its
-        sequence, at most :data:`MAX_KEYS` keys in all.
+        The same write in a later run sends the same key, so Twilio answers with the same Operation:
+        one still PENDING or RUNNING is resumed, never started twice. When the key replays an earlier
+        write that cannot serve (a FAILED or CANCELLED Operation, or a create whose object has been
+        deleted since), the write is sent again at once under the next key of its sequence (a fresh
+        attempt), at most :data:`MAX_KEYS` keys in all. An unfinished Operation that
+        ``twilio:abandonOperations`` names is given up on: ``settled()`` reads the object, and unless
+        it is already as desired (its answer is then the result), the write goes on under the next key.
 
         Raises:
-            TwilioError: every key replayed an unusable write (the message says what to do), or
-                what ``send`` raises.
+            OperationFailedError: this write's own Operation ended FAILED or CANCELLED (the message
+                has Twilio's problem details and what to do).
+            OperationTimeoutError: still unfinished after ``twilio:operationTimeout`` (the message
+                says how to resume it or give up on it).
+            TwilioError: every key replayed an unusable write, or what ``send`` raises.
         """
-        if not self.SPEC.endpoint.asynchronous:
+        spec = self.SPEC
+        if not spec.endpoint.asynchronous:
             return send(None)
         identity = props.get(RESOURCE_IDENTITY)
+        rerun = _rerun(method)
         for attempt in range(MAX_KEYS):
             try:
                 return send(idempotency_key(identity, method, target, body, version, attempt))
             except OperationFailedError as exc:
                 if not exc.replayed:
-                    raise
+                    raise exc.with_hint(
+                        f"Twilio did not apply this {method}. If the problem is about the inputs, correct them; "
+                        f"then run {rerun} again: it makes a fresh attempt (a new Idempotency-Key)"
+                    ) from None
             except ObjectGoneError:
                 pass  # a replayed create whose object was deleted since: the next key creates anew
+            except OperationAbandonedError as exc:
+                done = settled()
+                name = identity or spec.type_name
+                if done is not None:
+                    warn(
+                        f"{name}: gave up on Operation {exc.operation_id} (twilio:abandonOperations); the {spec.title} "
+                        "is already as desired"
+                    )
+                    return done
+                warn(
+                    f"{name}: gave up on Operation {exc.operation_id} ({exc.status or 'unfinished'}, named by "
+                    f"twilio:abandonOperations); the {spec.title} is not as desired: sending the {method} again under "
+                    "a new Idempotency-Key"
+                )
+            except OperationTimeoutError as exc:
+                if isinstance(exc, ProvisioningTimeoutError):
+                    raise
+                raise OperationTimeoutError(
+                    exc.operation_id,
+                    exc.timeout,
+                    status=exc.status,
+                    advice=f"{method} {target} resumes waiting for it on the next {rerun} (the same Idempotency-Key). "
+                    f"To give up on it instead, run `TWILIO_ABANDON_OPERATIONS={exc.operation_id} {rerun[1:-1]}` "
+                    f"(or `pulumi config set twilio:abandonOperations {exc.operation_id}`): the provider then reads "
+                    f"the {spec.title} and, unless it is already as desired, sends the {method} again under a new "
+                    "Idempotency-Key (should the abandoned Operation still complete later, its change is applied "
+                    "too). Or raise twilio:operationTimeout (TWILIO_OPERATION_TIMEOUT)",
+                ) from None
         raise TwilioError(
             f"{method} {target}: each of the {MAX_KEYS} Idempotency-Keys of this write replayed an earlier "
             "write that failed or whose object was deleted since (Twilio keeps keys for 24 hours): wait, or "
@@ -560,3 +745,8 @@ class TwilioProvider(ResourceProvider):
         pulumi_id = spec.join_id(parent, key)
         result = self._update(pulumi_id, olds, props, current=current, etag=etag)
         return CreateResult(pulumi_id, self._outputs(result.resource, props, result.operation, pulumi_id))
+
+
+def _rerun(method: str) -> str:
+    """The command that retries a write: ``pulumi destroy`` for a DELETE, else ``pulumi up``."""
+    return "`pulumi destroy`" if method == "DELETE" else "`pulumi up`"

@@ -1,27 +1,43 @@
-"""Crash safety of synchronous creates (Operators, Intelligence Configurations).
+"""Crash safety: no duplicate after a create whose result never reached the Pulumi state.
 
-Their ``POST`` carries no Idempotency-Key (Twilio documents none for them), so when its answer is
-lost (a read timeout, a dropped connection, a 5xx), Twilio may have created the object without the
-provider learning its id: the state would not record it and the next ``pulumi up`` would make a
-duplicate. So, after such a failure, the provider looks for the object, conservatively: it adopts
-it only when exactly one object of the account
+A create can be committed by Twilio and still never reach the state: the answer is lost (a read
+timeout, a dropped connection, a 5xx after the commit), or the ``pulumi`` CLI, the provider process
+or the whole machine dies between Twilio's commit and the engine's checkpoint. Synchronous creates
+(Operators, Intelligence Configurations) carry no Idempotency-Key (Twilio documents none), so the
+next ``pulumi up`` would make the object again. Hence, for every resource type whose spec names a
+``display_name``:
 
-* has the desired inputs (the same canonical form ``diff`` compares),
-* is still as created (``version`` 1), and
-* was created since the request was sent, by Twilio's clock (``dateCreated``; for an operator, its
-  version 1's), read against the ``Date`` of Twilio's latest answer, so local clock skew does not
-  matter (a margin of :data:`MARGIN` seconds covers the resolution of ``Date``).
+1. **Before a create**, the provider looks at the objects of the collection (one listing per
+   resource type per deployment, :mod:`._listing`) that have the desired display name, leaving out
+   Twilio-authored ones and the object this resource replaces:
 
-Otherwise it raises the original error with what to do: run ``pulumi up`` again when nothing was
-created, or adopt the right object with ``existing_id`` when several were.
+   * none: it creates the object;
+   * exactly one, with exactly the desired inputs (the canonical form ``diff`` compares), still as
+     created (``version`` 1: no longer-lived object that was since edited can match) and not made by
+     another resource of this deployment: that is this resource's lost create; it is **adopted**
+     with a warning naming its id, and no request is sent;
+   * otherwise the create is **refused** with the ids found: adopt one with ``existing_id=``, or
+     allow a second object with that name with ``allow_duplicate_display_name=True``.
+
+2. **After a create whose answer was lost** (or a 5xx), the provider lists again and adopts the one
+   new object with the desired inputs that was not there before; when there is none, Twilio did not
+   create it, so the create is retried (within ``twilio:maxRetries``, with backoff). An update whose
+   answer was lost is verified by fetching the object likewise.
+
+A 4xx, a 429 and a connection that was never made cannot have created anything and are reported as
+they are.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from ..client import MAX_PAGE_SIZE, Collection, WriteResult, iso, iso_time, parse_response
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+
+from ..client import MAX_PAGE_SIZE, Collection, TwilioClient, WriteResult, iso, iso_time, parse_response, retry_wait
 from ..errors import (
+    DuplicateNameError,
     ObjectGoneError,
     OperationFailedError,
     TwilioApiError,
@@ -30,9 +46,10 @@ from ..errors import (
     UnexpectedResponseError,
 )
 from ._check import warn
-from ._spec import RESOURCE_IDENTITY, ResourceSpec
+from ._spec import ALLOW_DUPLICATE, EXISTING_ID, RESOURCE_IDENTITY, ResourceSpec
 
-#: Seconds before our request that an object's creation date may show (``Date`` has whole seconds).
+T = TypeVar("T")
+#: Seconds before an Operation that its object's creation date may show (``Date`` has whole seconds).
 MARGIN = 10.0
 
 
@@ -44,57 +61,78 @@ def may_have_acted(exc: TwilioError) -> bool:
     return isinstance(exc, TwilioApiError) and not isinstance(exc, OperationFailedError) and exc.status >= 500
 
 
-def recover_create(
-    spec: ResourceSpec, collection: Collection, props: dict[str, Any], sent: float, failure: TwilioError
-) -> dict[str, Any]:
-    """The object (wire shape) that a create which failed with ``failure`` made, if it can be told apart.
+def who(spec: ResourceSpec, props: dict[str, Any]) -> str:
+    """How messages name the resource: its identity ``project/stack/Type/name``, else its type."""
+    return str(props.get(RESOURCE_IDENTITY) or spec.type_name)
 
-    Args:
-        spec: the resource (its ``created_at`` says when an object was created).
-        collection: where it was created.
-        props: the desired inputs (Python names), with the resource's identity.
-        sent: when the ``POST`` was sent, on ``collection.client.clock``.
-        failure: what the create raised (:func:`may_have_acted` is true of it).
 
-    Endpoints: ``GET {collection}`` (pages of 1000) and, per identical candidate, what
-    ``spec.created_at`` reads (an operator's ``GET .../Versions/1``).
+def same_name(
+    spec: ResourceSpec,
+    objects: Iterable[dict[str, Any]],
+    props: dict[str, Any],
+    *,
+    replaced: str | None = None,
+    previous: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The objects (wire shape) a create of ``props`` would duplicate: users' objects with the same
+    display name, other than the object this resource replaces: ``replaced`` (its id as ``diff``
+    saw it), else the oldest object with the ``previous`` inputs (the resource's inputs in the state,
+    as ``check`` saw them: the engine may replace a resource without asking ``diff``, e.g. for a
+    ``replacement_trigger``; ids are TTIDs, whose ULIDs sort by creation time). ``[]`` when the type
+    has no display name or ``props`` allow duplicates."""
+    key, name = spec.display_name_wire, props.get(spec.display_name or "")
+    if key is None or name is None or props.get(ALLOW_DUPLICATE):
+        return []
+    found = [o for o in objects if o.get(key) == name and spec.owned(o)]
+    if replaced is None and previous is not None:
+        old = sorted(str(o.get("id")) for o in found if identical(spec, o, previous))
+        replaced = old[0] if old else None
+    return [o for o in found if o.get("id") != replaced]
+
+
+def lost_create(
+    spec: ResourceSpec, matches: list[dict[str, Any]], props: dict[str, Any], own: set[str]
+) -> dict[str, Any] | None:
+    """Before a create: the object to adopt as this resource's lost create, or ``None`` when there
+    is no object of that name (``matches`` is :func:`same_name`'s answer; ``own`` the ids this
+    deployment created).
 
     Raises:
-        TwilioError: ``failure``, with what to do, when no object or several could be the one.
+        DuplicateNameError: objects of that name exist and none can be told to be this resource's
+            (the message names their ids and says what to do).
     """
-    created_at = spec.created_at
-    if created_at is None:
-        raise failure
-    client = collection.client
-    try:
-        candidates = [item for item in collection.list(page_size=MAX_PAGE_SIZE) if _identical(spec, item, props)]
-        since = client.server_now() - (client.clock() - sent) - MARGIN
-        fresh = [item for item in candidates if (iso_time(created_at(client, item)) or 0.0) >= since]
-    except TwilioError as exc:
-        raise _advise(
-            failure,
-            f"The {spec.title} may have been created all the same, and looking for it failed ({exc}): "
-            f'look for it in the account and adopt it with existing_id="<id>", or run `pulumi up` again '
-            "if there is none",
-        ) from None
-    if len(fresh) == 1:
-        found: dict[str, Any] = fresh[0]
-        who = props.get(RESOURCE_IDENTITY) or spec.type_name
-        warn(f"{who}: {failure}; Twilio had created it all the same: adopted {spec.title} {found.get('id')}")
-        return found
-    if not fresh:
-        raise _advise(
-            failure,
-            f"No {spec.title} with these inputs was created since {iso(since)}, so Twilio did not create "
-            "it: run `pulumi up` again",
-        ) from None
-    ids = ", ".join(str(item.get("id")) for item in fresh)
-    raise _advise(
-        failure,
-        f"The create may have succeeded: {len(fresh)} {spec.title}s with these inputs were created since "
-        f'{iso(since)} ({ids}). Adopt the one this resource made with existing_id="<id>" (and delete the '
-        "others), then run `pulumi up`",
-    ) from None
+    if not matches:
+        return None
+    if len(matches) == 1:
+        found = matches[0]
+        if found["id"] not in own and spec.pristine(found) and identical(spec, found, props):
+            warn(
+                f"{who(spec, props)}: adopted {spec.title} {found['id']}: it has this resource's display name and "
+                "exactly its inputs, and was never updated, so it is this resource's own create whose result "
+                "never reached the Pulumi state (an interrupted run). If it belongs to something else, run "
+                f"`pulumi state delete` for this resource and set {ALLOW_DUPLICATE}=True"
+            )
+            return found
+    ids = [str(m.get("id")) for m in matches]
+    why = [
+        "another resource of this deployment created it"
+        if m["id"] in own
+        else "it has other inputs"
+        if not identical(spec, m, props)
+        else f"it was updated since it was created (version {m.get('version')})"
+        if not spec.pristine(m)
+        else "several objects have that name"
+        for m in matches
+    ]
+    reasons = "; ".join(f"{i}: {w}" for i, w in zip(ids, why, strict=True))
+    name = props.get(spec.display_name or "")
+    raise DuplicateNameError(
+        f"{who(spec, props)}: a {spec.title} named {name!r} already exists in this account ({reasons}), and "
+        f"creating another would give two {spec.title}s the same name. To manage the existing one with this "
+        f'resource, set {EXISTING_ID}="{ids[0]}"; to create a second one all the same, set '
+        f"{ALLOW_DUPLICATE}=True; or change display_name",
+        ids,
+    )
 
 
 def find_created(
@@ -109,7 +147,7 @@ def find_created(
     here, so neither a retry nor a re-run can duplicate the object.
 
     Args:
-        spec, collection, props: as for :func:`recover_create`.
+        spec, collection, props: the resource, where it was created, the desired inputs.
         result: the create's outcome (its completed Operation, and whether it was replayed).
 
     Endpoint: ``GET {collection}`` (pages of 1000).
@@ -128,7 +166,7 @@ def find_created(
     found = [
         item
         for item in collection.list(page_size=MAX_PAGE_SIZE)
-        if _identical(spec, item, props)
+        if identical(spec, item, props)
         and (created_at is None or (iso_time(created_at(collection.client, item)) or since) >= since - MARGIN)
     ]
     write = f"POST {spec.endpoint.path}: Operation {operation_id} completed without naming the new {spec.title}'s id"
@@ -149,12 +187,75 @@ def find_created(
     )
 
 
-def _identical(spec: ResourceSpec, item: dict[str, Any], props: dict[str, Any]) -> bool:
+def identical(spec: ResourceSpec, item: dict[str, Any], props: dict[str, Any]) -> bool:
+    """Whether an object (wire shape) has exactly the inputs in ``props`` (canonical forms)."""
     remote = parse_response(spec.response_model, item, method="GET", path=spec.endpoint.path).to_python()
     return not spec.changed_fields(remote, props)
 
 
-def _advise(failure: TwilioError, advice: str) -> TwilioError:
+def created_meanwhile(
+    spec: ResourceSpec, objects: Iterable[dict[str, Any]], before: set[str], props: dict[str, Any], own: set[str]
+) -> list[dict[str, Any]]:
+    """The objects (wire shape) with the desired inputs that appeared since the listing ``before``
+    (ids), other than those this deployment made: what a create whose answer was lost made."""
+    return [
+        o
+        for o in objects
+        if o.get("id") not in before and o.get("id") not in own and spec.owned(o) and identical(spec, o, props)
+    ]
+
+
+class _NotDone(Exception):
+    """A write that failed and is verified to have changed nothing: safe to send again."""
+
+    def __init__(self, failure: TwilioError) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+
+
+def retry_verified(
+    client: TwilioClient,
+    send: Callable[[], T],
+    verify: Callable[[TwilioError], T | None],
+    give_up: Callable[[TwilioError, int], TwilioError],
+) -> T:
+    """Send a write without an Idempotency-Key; when it fails in a way that may have acted
+    (:func:`may_have_acted`), ``verify`` reads Twilio's state: its answer stands for the write's
+    result when the write took effect; ``None`` proves that nothing changed, so the write is sent
+    again, at most ``client.settings.max_retries`` more times, with the REST layer's backoff (0.5 s,
+    1 s, 2 s, ... up to 20 s, plus jitter).
+
+    Raises:
+        TwilioError: what ``send`` raised when it cannot have acted; what ``verify`` raises; or
+            ``give_up(last failure, attempts)`` when every attempt was verified to have changed nothing.
+    """
+
+    def attempt() -> T:
+        try:
+            return send()
+        except TwilioError as exc:
+            if not may_have_acted(exc):
+                raise
+            done = verify(exc)
+            if done is not None:
+                return done
+            raise _NotDone(exc) from None
+
+    attempts = client.settings.max_retries + 1
+    retrying = Retrying(
+        stop=stop_after_attempt(attempts),
+        wait=retry_wait,
+        sleep=client.sleep,
+        retry=retry_if_exception_type(_NotDone),
+        reraise=True,
+    )
+    try:
+        return retrying(attempt)
+    except _NotDone as exc:
+        raise give_up(exc.failure, attempts) from None
+
+
+def advise(failure: TwilioError, advice: str) -> TwilioError:
     """``failure`` (same class and attributes) with ``advice`` at the end of its message."""
     if isinstance(failure, TwilioApiError):
         return failure.with_hint(advice)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 #: Inputs only the provider uses (never sent to Twilio, never compared by ``diff``).
 EXISTING_ID = "existing_id"
+#: ``True`` lets a create make an object whose display name another object of its type already has.
+ALLOW_DUPLICATE = "allow_duplicate_display_name"
 #: The resource's identity, ``"project/stack/type/name"``, set by the resource class: it seeds the
 #: Idempotency-Keys and names the resource in warnings. (The key is ``__name`` for the states
 #: written so far.)
@@ -37,7 +39,13 @@ UPDATE_METHOD = "update_method"
 UPDATE_METHODS = ("replace", "in_place")
 #: Outputs only the provider writes.
 OPERATION_ID = "operation_id"
-PROVIDER_INPUTS = (EXISTING_ID, RESOURCE_IDENTITY, UPDATE_METHOD)
+PROVIDER_INPUTS = (EXISTING_ID, ALLOW_DUPLICATE, RESOURCE_IDENTITY, UPDATE_METHOD)
+
+
+def version_one(item: Mapping[str, Any]) -> bool:
+    """Whether an object (wire shape) is still as created: Twilio's ``version`` starts at 1 and grows
+    with every update."""
+    return item.get("version") == 1
 
 
 class _Unknown:
@@ -82,9 +90,8 @@ class ResourceSpec:
             id)`` whose ``GET`` it answers too (an operator at its version: ``.../Versions/{v}``),
             so that online checks in the same process need not fetch them.
         created_at: when Twilio created an object (ISO-8601), if it is still as created, else
-            ``None``: a create whose answer was lost (synchronous), or whose Operation named no id
-            (asynchronous, C4), adopts only an object created since the request (see
-            :mod:`._recovery`). ``None`` disables that for synchronous creates.
+            ``None``: an asynchronous create whose Operation named no id (C4) adopts only an object
+            created since the Operation (see :func:`._recovery.find_created`).
         parent: the input naming the object the collection lives in (``memory_store_id``): its value
             fills ``{parent}`` in the endpoint's path, it is an input and an output, and a change of
             it needs a new object. The Pulumi id is then ``"{parent}/{key}"``.
@@ -109,6 +116,13 @@ class ResourceSpec:
         delete_before_replace: a replacement deletes the old object first (a per-account limit
             would refuse the new one while the old one exists); otherwise the new one is created
             first and the old one deleted after the dependents were updated.
+        display_name: the input (Python name) that names objects of this type for people; a create
+            looks for objects with the same value first (crash safety, see :mod:`._recovery`).
+            ``None``: the type has no such name (no lookup before a create).
+        pristine: whether an object (wire shape) is still as created, so that it may be the lost
+            create of this resource (default: ``version`` 1).
+        owned: whether an object (wire shape) is one users create; others (Twilio-authored
+            operators) are never adopted and never count as a duplicate.
     """
 
     type_name: str
@@ -143,10 +157,22 @@ class ResourceSpec:
     replace_unless_in_place: tuple[str, ...] = ()
     delete_before_replace: bool = False
 
+    display_name: str | None = "display_name"
+    pristine: Callable[[Mapping[str, Any]], bool] = version_one
+    owned: Callable[[Mapping[str, Any]], bool] = lambda _item: True
+
     @functools.cached_property
     def model_types(self) -> dict[str, Any]:
         """Python names of the inputs sent to Twilio (the create model's fields) -> their type."""
         return {python_name(n): f.annotation or Any for n, f in self.create_model.model_fields.items()}
+
+    @functools.cached_property
+    def display_name_wire(self) -> str | None:
+        """The wire name of :attr:`display_name` (``displayName``), or ``None``."""
+        for name, info in self.create_model.model_fields.items():
+            if python_name(name) == self.display_name:
+                return info.alias or name
+        return None
 
     @functools.cached_property
     def input_types(self) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from typing_extensions import NotRequired, Required, get_overloads
 from ..models import WireModel, python_name, server_default
 from ..models._base import _is_model, _unwrap
 from ..models._types import _absolute_uri
-from ._spec import EXISTING_ID, OPERATION_ID, UPDATE_METHOD, UPDATE_METHODS, ResourceSpec
+from ._spec import ALLOW_DUPLICATE, EXISTING_ID, OPERATION_ID, UPDATE_METHOD, UPDATE_METHODS, ResourceSpec
 
 if TYPE_CHECKING:
     from ._resource import TwilioResource
@@ -43,6 +43,11 @@ PROVIDER_DOCS: dict[str, str] = {
     EXISTING_ID: (
         "Adopt this existing object instead of creating one: it is verified, then updated to these "
         "inputs. Read at creation only."
+    ),
+    ALLOW_DUPLICATE: (
+        "Create the object even when another of its type already has this display name; by default such "
+        "a create is refused, or, for an identical object never updated since its creation, adopts it "
+        "as this resource's own interrupted create. Read at creation only."
     ),
     UPDATE_METHOD: (
         "How a change of {fields} is applied: ``replace`` (the default: a new object is created, the "
@@ -164,9 +169,13 @@ def model_field(model: type[BaseModel], python: str) -> str | None:
 
 
 def provider_inputs(spec: ResourceSpec) -> tuple[str, ...]:
-    """The inputs only the provider reads: ``existing_id`` (adopt an object; not for singletons) and
+    """The inputs only the provider reads: ``existing_id`` (adopt an object; not for singletons),
+    ``allow_duplicate_display_name`` (where a create looks for objects of the same display name and
+    a second one is possible: not for singletons nor objects keyed by their name) and
     ``update_method`` (where a change may be applied in place or by a replacement)."""
-    found = () if spec.singleton else (EXISTING_ID,)
+    found: tuple[str, ...] = () if spec.singleton else (EXISTING_ID,)
+    if spec.display_name_wire is not None and not spec.singleton and spec.key_field != spec.display_name:
+        found += (ALLOW_DUPLICATE,)
     return found + ((UPDATE_METHOD,) if spec.replace_unless_in_place else ())
 
 

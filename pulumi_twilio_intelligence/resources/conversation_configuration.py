@@ -103,6 +103,7 @@ class ConversationConfigurationArgs:
     memory_extraction_enabled: pulumi.Input[bool] | None = None
     conversations_v1_bridge: pulumi.Input[ConversationsV1BridgeArgsDict] | None = None
     existing_id: pulumi.Input[str] | None = None
+    allow_duplicate_display_name: pulumi.Input[bool] | None = None
 
 
 class ConversationConfiguration(TwilioResource, module=MODULE, name="ConversationConfiguration"):
@@ -155,6 +156,7 @@ class ConversationConfiguration(TwilioResource, module=MODULE, name="Conversatio
         memory_extraction_enabled: pulumi.Input[bool] | None = None,
         conversations_v1_bridge: pulumi.Input[ConversationsV1BridgeArgsDict] | None = None,
         existing_id: pulumi.Input[str] | None = None,
+        allow_duplicate_display_name: pulumi.Input[bool] | None = None,
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:

@@ -212,7 +212,6 @@ INTELLIGENCE_CONFIGURATION = ResourceSpec(
     normalise=_normalise,
     update_body=keep_rule_ids,
     online_checks=(check_rule_operators,),
-    created_at=lambda _client, item: item.get("dateCreated") if item.get("version") == 1 else None,
     # I1: a PUT of the rules may leave the new version inactive: by default a new configuration
     # replaces the old one (created first; the engine re-points the dependents, then deletes it)
     replace_unless_in_place=("rules",),
@@ -234,6 +233,7 @@ class IntelligenceConfigurationArgs:
     rules: pulumi.Input[list[pulumi.Input[RuleArgsDict]]]
     description: pulumi.Input[str] | None = None
     existing_id: pulumi.Input[str] | None = None
+    allow_duplicate_display_name: pulumi.Input[bool] | None = None
     update_method: pulumi.Input[Literal["replace", "in_place"]] | None = None
 
 
@@ -272,6 +272,7 @@ class IntelligenceConfiguration(TwilioResource, module=MODULE, name="Intelligenc
         rules: pulumi.Input[list[pulumi.Input[RuleArgsDict]]],
         description: pulumi.Input[str] | None = None,
         existing_id: pulumi.Input[str] | None = None,
+        allow_duplicate_display_name: pulumi.Input[bool] | None = None,
         update_method: pulumi.Input[Literal["replace", "in_place"]] | None = None,
     ) -> None: ...
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import jsonschema
@@ -16,7 +17,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 from typing_extensions import overload
 
-from ..client import OPERATORS, Collection, TwilioClient, operator_versions
+from ..client import OPERATORS, operator_versions
 from ..models import LanguageOperator, OperatorRequest, canonical_output_schema
 from ..models.operator import OPERATOR_ID_PATTERN, OutputFormat
 from ..models.parameters import default_problem
@@ -125,14 +126,9 @@ def check_training_examples(ctx: CheckContext) -> list[CheckFailure]:
     return failures
 
 
-def created_at(client: TwilioClient, item: dict[str, Any]) -> str | None:
-    """When Twilio created a custom operator still at version 1 (``dateCreated`` of its version 1:
-    ``GET /v3/ControlPlane/Operators/{id}/Versions/1``; operators carry no date themselves), else
-    ``None``."""
-    if item.get("version") != 1 or item.get("author") != "SELF" or not isinstance(item.get("id"), str):
-        return None
-    created = Collection(client, operator_versions(item["id"])).fetch("1").get("dateCreated")
-    return created if isinstance(created, str) else None
+def is_custom(item: Mapping[str, Any]) -> bool:
+    """Whether an operator (wire shape) is one the account made (``author`` ``SELF``), not Twilio's."""
+    return bool(item.get("author", "SELF") == "SELF")
 
 
 OPERATOR = ResourceSpec(
@@ -147,7 +143,7 @@ OPERATOR = ResourceSpec(
     if_match=True,
     normalise=_normalise,
     checks=(check_prompt_parameters, check_output_schema, check_parameter_defaults, check_training_examples),
-    created_at=created_at,
+    owned=is_custom,
     also_answers=lambda operator: (
         [(operator_versions(operator["id"]), str(operator["version"]))]
         if "id" in operator and "version" in operator
@@ -179,6 +175,7 @@ class OperatorArgs:
     context: pulumi.Input[OperatorContextArgsDict] | None = None
     parameters: pulumi.Input[dict[str, pulumi.Input[OperatorParameterArgsDict]]] | None = None
     existing_id: pulumi.Input[str] | None = None
+    allow_duplicate_display_name: pulumi.Input[bool] | None = None
 
 
 class Operator(TwilioResource, module=MODULE, name="Operator"):
@@ -221,6 +218,7 @@ class Operator(TwilioResource, module=MODULE, name="Operator"):
         context: pulumi.Input[OperatorContextArgsDict] | None = None,
         parameters: pulumi.Input[dict[str, pulumi.Input[OperatorParameterArgsDict]]] | None = None,
         existing_id: pulumi.Input[str] | None = None,
+        allow_duplicate_display_name: pulumi.Input[bool] | None = None,
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:

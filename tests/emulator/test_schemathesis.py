@@ -85,6 +85,10 @@ def check(case: Case, contract: Contract) -> None:
     contract.check([Exchange.from_prepared(response.request, response.status_code, headers, response.content)])
 
 
+#: Path parameters that name an object (the others, such as an operator's ``{version}``, stay generated).
+OBJECT_PARAMETERS = frozenset({"id", "storeId", "traitGroupName", "operationId", "kbId", "knowledgeId"})
+
+
 def unique(prefix: str) -> str:
     """A display name no earlier example used."""
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
@@ -109,8 +113,9 @@ class LiveObjects:
         self.http.close()
 
     def parameters(self, template: str) -> dict[str, str]:
-        """Live values for every path parameter of a template (``{id}``, ``{storeId}``...)."""
-        names = re.findall(r"\{(\w+)\}", template)
+        """Live values for the path parameters of a template that name objects (``{id}``,
+        ``{storeId}``...; an operator's ``{version}`` stays generated)."""
+        names = [name for name in re.findall(r"\{(\w+)\}", template) if name in OBJECT_PARAMETERS]
         values: dict[str, str] = {}
         for name in names:
             values[name] = self._live(template, name, values)

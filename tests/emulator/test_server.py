@@ -63,6 +63,58 @@ def test_accounts_latency_and_failing_operations_from_flags():
             assert operation_status(by_sid, response) == "FAILED"
 
 
+def _command_line(server: EmulatorProcess) -> str:
+    assert server.proc is not None
+    with open(f"/proc/{server.proc.pid}/cmdline", "rb") as file:
+        return file.read().replace(b"\0", b" ").decode()
+
+
+def test_accounts_from_a_file_keep_tokens_out_of_the_process_listing(tmp_path):
+    accounts = tmp_path / "accounts"
+    accounts.write_text(f"# local accounts\n{ACCOUNT}:file-token-123\n{API_KEY}:file-key-secret:{ACCOUNT}  # a key\n")
+    with EmulatorProcess(["--accounts-file", str(accounts)]) as server:
+        assert "file-token-123" not in _command_line(server) and "file-key-secret" not in _command_line(server)
+        with api(server, (ACCOUNT, "file-token-123")) as by_sid, api(server, (API_KEY, "file-key-secret")) as by_key:
+            expect(call(by_sid, "GET", OPERATORS), 200)
+            expect(call(by_key, "GET", OPERATORS), 200)
+        with api(server) as demo:
+            expect(call(demo, "GET", OPERATORS), 401)  # only the accounts given
+
+
+def test_accounts_from_an_environment_variable():
+    env = {"TWILIO_EMULATOR_ACCOUNTS": f"{ACCOUNT}:env-token-456, {DEMO_ACCOUNT_SID}:{DEMO_AUTH_TOKEN}"}
+    with EmulatorProcess(env=env) as server:
+        assert "env-token-456" not in _command_line(server)
+        with api(server, (ACCOUNT, "env-token-456")) as client, api(server) as demo:
+            expect(call(client, "GET", OPERATORS), 200)
+            expect(call(demo, "GET", OPERATORS), 200)
+
+
+@pytest.mark.parametrize("content", ["not-an-entry", "ACxyz:secret-in-file", f"{API_KEY}::{ACCOUNT}"])
+def test_a_malformed_accounts_file_exits_with_status_2_without_showing_secrets(tmp_path, content):
+    accounts = tmp_path / "accounts"
+    accounts.write_text(f"{ACCOUNT}:good-token\n{content}\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pulumi_twilio_intelligence.emulator", "--accounts-file", str(accounts)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert f"{accounts}: entry 2 is not SID:TOKEN nor KEY:SECRET:SID" in done.stderr
+    assert "secret-in-file" not in done.stderr and "good-token" not in done.stderr
+
+
+def test_a_missing_accounts_file_exits_with_status_2(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "pulumi_twilio_intelligence.emulator", "--accounts-file", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "--accounts-file" in done.stderr
+
+
 def test_error_rate_from_flags():
     with EmulatorProcess(["--error-rate", "1", "--seed", "4"]) as server, api(server) as http:
         answers = [call(http, "GET", CONVERSATION_CONFIGURATIONS) for _ in range(30)]
@@ -199,3 +251,24 @@ def test_state_survives_kill_9_with_every_acknowledged_write(tmp_path):
     stored |= {("configuration", c["id"]) for c in configurations["configurations"]}
     assert len(acknowledged) >= 75
     assert set(acknowledged) <= stored
+
+
+def test_a_commit_hook_holds_the_answer_of_a_committed_create_until_released():
+    """What the crash tests rely on: the create is committed (listed) while its answer is held."""
+    with EmulatorProcess(["--operation-delay", "0"]) as server, api(server) as client:
+        armed = server.admin("POST", "hooks", json={"route": f"POST {OPERATORS}", "holdSeconds": 60})
+        assert armed.json()["armed"] == {f"POST {OPERATORS}": 60}
+        answer: list[httpx.Response] = []
+        sender = threading.Thread(target=lambda: answer.append(call(client, "POST", OPERATORS, json=operator_body())))
+        sender.start()
+        committed = eventually(
+            lambda: server.admin("GET", "hooks").json()["committed"], timeout=60, what="the create committed"
+        )
+        with api(server) as other:
+            listed = expect(call(other, "GET", OPERATORS), 200)["items"]
+        assert committed[0]["route"] == f"POST {OPERATORS}"
+        assert committed[0]["id"] in [o["id"] for o in listed] and not answer  # committed, not answered yet
+        assert server.admin("DELETE", "hooks").json() == {"armed": {}, "committed": []}
+        sender.join(timeout=30)
+        assert expect(answer[0], 201)["id"] == committed[0]["id"]
+        expect(call(client, "POST", OPERATORS, json=operator_body(displayName="next")), 201)  # fired once

@@ -213,7 +213,7 @@ class Recorder(httpx.BaseTransport):
         return [f"{r.method} {r.url.path}" for r in self.requests]
 
 
-Answer = httpx.Response | Exception
+Answer = httpx.Response | Exception | None
 
 
 class DocumentedFake(httpx.BaseTransport):
@@ -253,14 +253,16 @@ class DocumentedFake(httpx.BaseTransport):
 
 
 def scripted(*answers: Answer) -> Callable[[httpx.Request], httpx.Response | None]:
-    """An ``answer`` for :class:`DocumentedFake`: the given answers in order (an exception is raised),
-    then ``None`` (the emulator answers)."""
+    """An ``answer`` for :class:`DocumentedFake`: the given answers in order (an exception is raised,
+    ``None`` lets the emulator answer that request), then ``None`` (the emulator answers)."""
     queue = list(answers)
 
     def answer(request: httpx.Request) -> httpx.Response | None:
         if not queue:
             return None
         item = queue.pop(0)
+        if item is None:
+            return None
         if isinstance(item, Exception):
             if isinstance(item, httpx.RequestError):
                 item.request = request

@@ -371,7 +371,7 @@ def test_a_custom_version_retired_later_fails_at_the_next_check(
     twilio.intelligence[twilio.settings().account_sid or ""].set_version_status(ids.custom, 1, "RETIRED")
     forget_everything()  # the next Pulumi operation runs in a new provider process
     [failure] = provider.check({}, inputs).failures
-    assert failure.property == "rules[0].operators[0].version" and "'Adherence'" in failure.reason
+    assert failure.property == "rules[0].operators[0].version" and "'Tone Adherence'" in failure.reason
     # an unchanged reference is not verified again by check: refresh (read) tells
     assert provider.check(inputs, inputs).failures == []
 
@@ -388,7 +388,9 @@ def test_refresh_reports_a_version_retired_since_the_last_check(
     read = provider.read(created.id, {**created.outs, "__name": IDENTITY})
     assert read.inputs is None  # no drift of the configuration itself
     [warning] = capsys.readouterr().err.splitlines()
-    assert warning.startswith(f"warning: {IDENTITY}: rules[0].operators[0].version: version 1 of operator 'Adherence'")
+    assert warning.startswith(
+        f"warning: {IDENTITY}: rules[0].operators[0].version: version 1 of operator 'Tone Adherence'"
+    )
     assert "RETIRED" in warning
 
 

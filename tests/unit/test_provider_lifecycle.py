@@ -384,8 +384,10 @@ def test_every_asynchronous_write_carries_a_deterministic_idempotency_key(
     with use_transport(recorder):
         provider = make_provider(ConversationConfigurationProvider)
         created = provider.create(to_engine(FULL_CONVERSATION))
-        # a crash after the POST: the next `pulumi up` sends the same key and gets the same object
-        again = make_provider(ConversationConfigurationProvider).create(to_engine(FULL_CONVERSATION))
+        # a crash after the POST: the next `pulumi up` sends the same key and gets the same object (even
+        # when the lookup by display name is turned off)
+        allowed = {**FULL_CONVERSATION, "allow_duplicate_display_name": True}
+        again = make_provider(ConversationConfigurationProvider).create(to_engine(allowed))
         news = {**FULL_CONVERSATION, "description": "Changed"}
         provider.update(created.id, to_engine(created.outs), to_engine(news))
         provider.delete(created.id, to_engine(created.outs))

@@ -288,7 +288,8 @@ def test_a_create_without_an_id_finds_its_object_and_a_rerun_duplicates_nothing(
         clock.advance(120)  # a re-run, later: the same Idempotency-Key replays the same Operation
         again = make_provider(ConversationConfigurationProvider).create(to_engine(CONVERSATION))
     assert first.id.startswith("conv_configuration_") and again.id == first.id
-    assert fake.lines().count("GET /v2/ControlPlane/Configurations") == 2  # found by listing, twice
+    # listed before each create (crash safety: the re-run adopts what the first made), and once to find it
+    assert fake.lines().count("GET /v2/ControlPlane/Configurations") == 3
     assert [c["id"] for c in _configurations(api)] == [first.id]
     assert first.outs["display_name"] == CONVERSATION["display_name"] and first.outs["operation_id"]
 
@@ -300,8 +301,9 @@ def test_a_create_without_an_id_ignores_older_look_alikes(
         to_engine({**CONVERSATION, "__name": "x/y/z/other"})
     )
     clock.advance(3600)
+    allowed = {**CONVERSATION, "allow_duplicate_display_name": True}  # else the older one is refused by name
     with use_transport(_without_ids(twilio)):
-        created = make_provider(ConversationConfigurationProvider).create(to_engine(CONVERSATION))
+        created = make_provider(ConversationConfigurationProvider).create(to_engine(allowed))
     assert created.id != older.id and len(_configurations(api)) == 2
 
 
@@ -311,8 +313,9 @@ def test_a_create_without_an_id_and_two_look_alikes_fails_naming_both(
     other = make_provider(ConversationConfigurationProvider).create(
         to_engine({**CONVERSATION, "__name": "x/y/z/other"})
     )
+    allowed = {**CONVERSATION, "allow_duplicate_display_name": True}  # else the other one is adopted by name
     with use_transport(_without_ids(twilio)), pytest.raises(TwilioError) as err:
-        make_provider(ConversationConfigurationProvider).create(to_engine(CONVERSATION))
+        make_provider(ConversationConfigurationProvider).create(to_engine(allowed))
     [mine] = [c["id"] for c in _configurations(api) if c["id"] != other.id]
     message = str(err.value)
     assert "completed without naming the new Conversation Configuration's id" in message

@@ -17,6 +17,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi_twilio_intelligence.client import TwilioClient, use_transport
 from pulumi_twilio_intelligence.emulator import ManualClock
 from pulumi_twilio_intelligence.errors import (
+    DuplicateNameError,
     OperationFailedError,
     OperationTimeoutError,
     TwilioApiError,
@@ -61,9 +62,13 @@ def test_a_failed_operation_is_sent_once_and_the_next_up_sends_it_again_under_a_
         with pytest.raises(OperationFailedError) as err:
             make_provider(ConversationConfigurationProvider).create(to_engine(CONVERSATION))
         assert err.value.replayed is False
+        assert str(err.value).endswith(
+            "Twilio did not apply this POST. If the problem is about the inputs, correct them; then run `pulumi up` "
+            "again: it makes a fresh attempt (a new Idempotency-Key)"
+        )
         assert len(_posts(recorder)) == 1  # a fresh failure is not sent again
         twilio.faults.update(fail_operations=0.0)
-        clock.advance(120)  # the next `pulumi up`, two minutes later
+        clock.advance(4)  # the very next `pulumi up`, a few seconds later
         created = make_provider(ConversationConfigurationProvider).create(to_engine(CONVERSATION))
     first, replayed, fresh = _posts(recorder)
     assert first == replayed != fresh  # the same key replays the FAILED Operation: a new key creates it
@@ -127,6 +132,90 @@ def test_a_create_still_pending_after_a_crash_is_resumed_not_duplicated(
     assert sleeps == [10.0, 30.0]  # gave up after 10 s; resumed: the replayed 202's Retry-After (30 s)
 
 
+def test_a_pending_operation_named_in_abandon_operations_is_given_up_on_and_the_write_sent_afresh(
+    make_provider: Factory, twilio: InProcessEmulator, clock: ManualClock, sleeps: list[float]
+) -> None:
+    twilio.faults.update(stuck_operations=1.0)
+    recorder = Recorder(twilio.transport)
+    with use_transport(recorder):
+        with pytest.raises(OperationTimeoutError) as err:
+            make_provider(ConversationConfigurationProvider, {"twilio:operationTimeout": "5"}).create(
+                to_engine(CONVERSATION)
+            )
+        stuck = err.value.operation_id
+        assert f"TWILIO_ABANDON_OPERATIONS={stuck} pulumi up" in str(err.value)
+        twilio.faults.update(stuck_operations=0.0)
+        clock.advance(60)
+        created = make_provider(ConversationConfigurationProvider, {"twilio:abandonOperations": stuck}).create(
+            to_engine(CONVERSATION)
+        )
+    first, replayed, fresh = _posts(recorder)
+    assert first == replayed != fresh  # the stuck Operation was read once, then given up on
+    assert created.outs["operation_id"] != stuck
+    assert twilio.custom_resources() == {"conversation_configuration": 1}
+
+
+def test_a_stuck_delete_says_how_to_retry_the_destroy_and_abandoning_it_checks_the_object_first(
+    make_provider: Factory, twilio: InProcessEmulator, clock: ManualClock, sleeps: list[float]
+) -> None:
+    created = make_provider(ConversationConfigurationProvider).create(to_engine(CONVERSATION))
+    twilio.faults.update(stuck_operations=1.0)
+    with pytest.raises(OperationTimeoutError) as err:
+        make_provider(ConversationConfigurationProvider, {"twilio:operationTimeout": "5"}).delete(
+            created.id, created.outs
+        )
+    stuck = err.value.operation_id
+    assert "resumes waiting for it on the next `pulumi destroy`" in str(err.value)
+    assert f"run `TWILIO_ABANDON_OPERATIONS={stuck} pulumi destroy`" in str(err.value)
+    twilio.faults.update(stuck_operations=0.0)
+    recorder = Recorder(twilio.transport)
+    with use_transport(recorder):
+        make_provider(ConversationConfigurationProvider, {"twilio:abandonOperations": stuck}).delete(
+            created.id, created.outs
+        )
+    # the replayed DELETE, one read of the stuck Operation, a fetch (still there), a fresh DELETE and its poll
+    assert [r.method for r in recorder.requests] == ["DELETE", "GET", "GET", "DELETE", "GET"]
+    assert twilio.custom_resources() == {}
+
+
+def test_a_cancelled_operation_fails_at_once_and_the_next_up_makes_a_fresh_attempt(
+    make_provider: Factory, twilio: InProcessEmulator, clock: ManualClock, sleeps: list[float]
+) -> None:
+    """Operations may end CANCELLED (on Twilio's docs page, not in the document's enum, so this fake is
+    not a DocumentedFake)."""
+
+    class Cancel(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            answer = twilio.transport.handle_request(request)
+            if request.method != "GET" or "/Operations/" not in request.url.path or not cancelling:
+                return answer
+            body = answer.read() and answer.json()
+            body.update(status="CANCELLED", error={"type": "about:blank", "title": "Cancelled", "status": 409})
+            return httpx.Response(200, json=body, headers={"Date": answer.headers["Date"]}, request=request)
+
+    cancelling = True
+    twilio.faults.update(fail_operations=1.0)  # not applied; the fake says CANCELLED instead of FAILED
+    recorder = Recorder(Cancel())
+    with use_transport(recorder):
+        with pytest.raises(OperationFailedError) as err:
+            make_provider(ConversationConfigurationProvider).create(to_engine(CONVERSATION))
+        assert str(err.value) == (
+            f"POST {V2} was not applied: Operation {err.value.operation_id} was CANCELLED. Twilio did not apply this "
+            "POST. If the problem is about the inputs, correct them; then run `pulumi up` again: it makes a fresh "
+            "attempt (a new Idempotency-Key)"
+        )
+        assert err.value.state == "CANCELLED"
+        assert [r.url.path for r in recorder.requests].count(
+            f"/v2/ControlPlane/Operations/{err.value.operation_id}"
+        ) == 1
+        cancelling = False
+        twilio.faults.update(fail_operations=0.0)
+        clock.advance(4)
+        created = make_provider(ConversationConfigurationProvider).create(to_engine(CONVERSATION))
+    first, replayed, fresh = _posts(recorder)
+    assert first == replayed != fresh and created.outs["operation_id"] != err.value.operation_id
+
+
 # -- synchronous creates: a lost answer ---------------------------------------------------------
 
 
@@ -163,53 +252,158 @@ SYNC_CASES = {
 def test_a_create_whose_answer_was_lost_adopts_the_object_twilio_made(
     make_provider: Factory,
     twilio: InProcessEmulator,
-    clock: ManualClock,
     capsys: pytest.CaptureFixture[str],
     sleeps: list[float],
     case: str,
 ) -> None:
     provider_cls, inputs = SYNC_CASES[case]
-    older = make_provider(provider_cls).create(to_engine(inputs))  # identical, but an hour old
-    clock.advance(3600)
+    other = make_provider(provider_cls).create(to_engine({**inputs, "display_name": "other"}))
     with use_transport(LoseAnswer(twilio.transport, reach=True)):
         created = make_provider(provider_cls).create(to_engine(inputs))
     kind = "operator" if case == "operator" else "intelligence_configuration"
-    assert twilio.custom_resources() == {kind: 2}  # no duplicate: the older one and the one adopted
-    assert created.id != older.id and created.outs["version"] == 1
-    assert (
-        f"Twilio had created it all the same: adopted {provider_cls.SPEC.title} {created.id}" in capsys.readouterr().err
-    )
+    assert twilio.custom_resources() == {kind: 2}  # no duplicate: the other one and the one adopted
+    assert created.id != other.id and created.outs["version"] == 1
+    assert f"Twilio had created it all the same: adopted {created.id}" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("case", list(SYNC_CASES))
-def test_a_create_that_never_reached_twilio_says_to_run_up_again(
-    make_provider: Factory, twilio: InProcessEmulator, clock: ManualClock, sleeps: list[float], case: str
+def test_a_create_that_never_reached_twilio_is_sent_again(
+    make_provider: Factory, twilio: InProcessEmulator, sleeps: list[float], case: str
 ) -> None:
     provider_cls, inputs = SYNC_CASES[case]
-    make_provider(provider_cls).create(to_engine(inputs))  # identical, but an hour old: never adopted
-    clock.advance(3600)
-    with use_transport(LoseAnswer(twilio.transport, reach=False)), pytest.raises(TwilioConnectionError) as err:
-        make_provider(provider_cls).create(to_engine(inputs))
-    title = provider_cls.SPEC.title
-    assert str(err.value) == (
-        f"POST {provider_cls.SPEC.endpoint.path} failed: ReadTimeout: timed out. No {title} with these inputs was "
-        f"created since 2026-01-01T00:59:50Z, so Twilio did not create it: run `pulumi up` again"
-    )
+    recorder = Recorder(LoseAnswer(twilio.transport, reach=False))
+    with use_transport(recorder):
+        created = make_provider(provider_cls).create(to_engine(inputs))
+    path = provider_cls.SPEC.endpoint.path
+    # listed, POST lost, listed again (nothing new: Twilio created nothing), POST again after a backoff
+    assert [f"{r.method} {r.url.path}" for r in recorder.requests] == [f"GET {path}", f"POST {path}"] * 2
+    assert len(sleeps) == 1
+    kind = "operator" if case == "operator" else "intelligence_configuration"
+    assert twilio.custom_resources() == {kind: 1} and created.outs["version"] == 1
 
 
-def test_two_fresh_identical_objects_are_never_adopted(
+class LoseAnswerTwice(LoseAnswer):
+    """Twilio acts on the first create and someone else makes the same object at that moment."""
+
+    def _answer(self, request: httpx.Request) -> httpx.Response | None:
+        if request.method == "POST" and not self.lost and self.inner is not None:
+            self.inner.handle_request(request)
+        return super()._answer(request)
+
+
+def test_two_new_identical_objects_are_never_adopted(
     make_provider: Factory, twilio: InProcessEmulator, api: httpx.Client, sleeps: list[float]
 ) -> None:
-    body = {"displayName": "support", "rules": []}
-    other = api.post(CONFIGURATIONS, json=body).json()["id"]  # someone made the same a moment ago
-    with use_transport(LoseAnswer(twilio.transport, reach=True)), pytest.raises(TwilioConnectionError) as err:
+    with use_transport(LoseAnswerTwice(twilio.transport, reach=True)), pytest.raises(TwilioConnectionError) as err:
         make_provider(IntelligenceConfigurationProvider).create(to_engine(INTELLIGENCE))
-    mine = next(c["id"] for c in api.get(CONFIGURATIONS).json()["items"] if c["id"] != other)
+    first, second = (c["id"] for c in api.get(CONFIGURATIONS).json()["items"])
     assert str(err.value).endswith(
-        f"The create may have succeeded: 2 Intelligence Configurations with these inputs were created since "
-        f'2025-12-31T23:59:50Z ({other}, {mine}). Adopt the one this resource made with existing_id="<id>" (and '
-        "delete the others), then run `pulumi up`"
+        f"The create may have succeeded: 2 new Intelligence Configurations have these inputs ({first}, {second}). "
+        'Adopt the one this resource made with existing_id="<id>" (and delete the others), then run `pulumi up`'
     )
+
+
+# -- crash safety: a create committed by Twilio whose result never reached the state ------------
+
+ALL_CASES = {**SYNC_CASES, "conversations": (ConversationConfigurationProvider, CONVERSATION)}
+
+
+@pytest.mark.parametrize("case", list(ALL_CASES))
+def test_a_create_committed_before_a_crash_is_adopted_by_the_next_up(
+    make_provider: Factory, twilio: InProcessEmulator, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    """The first run's create reached Twilio, and the run died before the state recorded it; the
+    next run (a new provider process) finds the object by its display name and adopts it."""
+    provider_cls, inputs = ALL_CASES[case]
+    lost = make_provider(provider_cls).create(to_engine(inputs))
+    recorder = Recorder(twilio.transport)
+    with use_transport(recorder):
+        again = make_provider(provider_cls).create(to_engine(inputs))
+    assert again.id == lost.id and again.outs == {k: v for k, v in lost.outs.items() if k != "operation_id"}
+    assert [r.method for r in recorder.requests] == ["GET"]  # one listing, no write
+    assert f"adopted {provider_cls.SPEC.title} {lost.id}" in capsys.readouterr().err
+    assert sum(twilio.custom_resources().values()) == 1
+
+
+@pytest.mark.parametrize("case", list(ALL_CASES))
+def test_a_second_object_with_the_same_display_name_is_refused_unless_allowed(
+    make_provider: Factory, twilio: InProcessEmulator, case: str
+) -> None:
+    provider_cls, inputs = ALL_CASES[case]
+    spec = provider_cls.SPEC
+    other = make_provider(provider_cls).create(to_engine({**inputs, "description": "someone else's"}))
+    with pytest.raises(DuplicateNameError) as err:
+        make_provider(provider_cls).create(to_engine(inputs))
+    name, identity = inputs["display_name"], inputs.get("__name", spec.type_name)
+    assert str(err.value) == (
+        f"{identity}: a {spec.title} named {name!r} already exists in this account ({other.id}: it has other "
+        f"inputs), and creating another would give two {spec.title}s the same name. To manage the existing one "
+        f'with this resource, set existing_id="{other.id}"; to create a second one all the same, set '
+        "allow_duplicate_display_name=True; or change display_name"
+    )
+    assert err.value.existing_ids == [other.id] and sum(twilio.custom_resources().values()) == 1
+    allowed = make_provider(provider_cls).create(to_engine({**inputs, "allow_duplicate_display_name": True}))
+    assert allowed.id != other.id and allowed.outs["allow_duplicate_display_name"] is True
+    assert sum(twilio.custom_resources().values()) == 2
+
+
+def test_an_identical_object_updated_since_its_creation_is_not_adopted(
+    make_provider: Factory, twilio: InProcessEmulator
+) -> None:
+    """A longer-lived object (edited since it was made) is never taken for a lost create."""
+    provider = make_provider(OperatorProvider)
+    older = provider.create(to_engine({**OPERATOR, "description": "old"}))
+    provider.update(older.id, older.outs, to_engine(OPERATOR))  # now identical, at version 2
+    with pytest.raises(DuplicateNameError, match="it was updated since it was created \\(version 2\\)"):
+        make_provider(OperatorProvider).create(to_engine(OPERATOR))
+
+
+def test_two_resources_of_one_deployment_never_share_an_object(make_provider: Factory) -> None:
+    provider = make_provider(IntelligenceConfigurationProvider)
+    provider.create(to_engine(INTELLIGENCE))
+    twin = {**INTELLIGENCE, "__name": "test/dev/IntelligenceConfiguration/twin"}
+    with pytest.raises(DuplicateNameError, match="another resource of this deployment created it"):
+        provider.create(to_engine(twin))
+
+
+def test_a_replacement_may_reuse_the_display_name_of_the_object_it_replaces(
+    make_provider: Factory, twilio: InProcessEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = make_provider(IntelligenceConfigurationProvider)
+    old = provider.create(to_engine(INTELLIGENCE))
+    news = to_engine({**INTELLIGENCE, "description": "replaced"})
+    # the engine diffs the resource, then replaces it (create before delete: e.g. replacement_trigger)
+    provider.diff(old.id, old.outs, news)
+    new = provider.create(news)
+    provider.delete(old.id, old.outs)
+    assert new.id != old.id and twilio.custom_resources() == {"intelligence_configuration": 1}
+
+
+def test_a_replacement_the_engine_decides_without_diff_may_reuse_the_display_name(
+    make_provider: Factory, twilio: InProcessEmulator
+) -> None:
+    """``replacement_trigger``: the engine replaces without asking ``diff``; ``check`` saw the old inputs."""
+    inputs = to_engine({**OPERATOR, "__name": "test/dev/Operator/adherence"})
+    old = make_provider(OperatorProvider).create(inputs)
+    provider = make_provider(OperatorProvider)  # the next deployment
+    assert provider.check(inputs, inputs).failures == []
+    new = provider.create(inputs)
+    provider.delete(old.id, old.outs)
+    assert new.id != old.id and twilio.custom_resources() == {"operator": 1}
+
+
+def test_crash_safety_costs_one_listing_per_resource_type_per_deployment(
+    make_provider: Factory, twilio: InProcessEmulator, sleeps: list[float]
+) -> None:
+    operators, configurations = make_provider(OperatorProvider), make_provider(IntelligenceConfigurationProvider)
+    for i in range(5):
+        operators.create(to_engine({**OPERATOR, "display_name": f"op {i}", "__name": f"test/dev/Operator/o{i}"}))
+        configurations.create(
+            to_engine({**INTELLIGENCE, "display_name": f"ic {i}", "__name": f"test/dev/IntelligenceConfiguration/c{i}"})
+        )
+    counts = twilio.request_counts()
+    assert counts["GET /v3/ControlPlane/Operators"] == 1 and counts["GET /v3/ControlPlane/Configurations"] == 1
+    assert counts["POST /v3/ControlPlane/Operators"] == 5 and counts["POST /v3/ControlPlane/Configurations"] == 5
 
 
 # -- concurrency -------------------------------------------------------------------------------
@@ -220,7 +414,10 @@ def test_four_calls_at_once_on_one_provider(
 ) -> None:
     """The dynamic provider server runs up to 4 calls at once on one provider instance."""
     provider = make_provider(ConversationConfigurationProvider)
-    inputs = [to_engine({**CONVERSATION, "__name": f"test/dev/ConversationConfiguration/c{i}"}) for i in range(8)]
+    inputs = [
+        to_engine({**CONVERSATION, "display_name": f"c{i}", "__name": f"test/dev/ConversationConfiguration/c{i}"})
+        for i in range(8)
+    ]
 
     def lifecycle(news: dict[str, Any]) -> tuple[list[Any], bool, bool]:
         failures = provider.check({}, news).failures
@@ -268,6 +465,8 @@ def test_an_unexpected_answer_is_a_twilio_error_naming_the_request(
     make_provider: Factory, twilio: InProcessEmulator
 ) -> None:
     def broken(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":  # the listing that looks for a lost create: empty
+            return httpx.Response(200, json={"items": [], "meta": {"key": "items", "pageSize": 1000}}, request=request)
         return httpx.Response(201, json={"id": 7}, request=request)
 
     with use_transport(httpx.MockTransport(broken)), pytest.raises(TwilioError) as err:

@@ -60,33 +60,47 @@ def test_429_and_connection_errors_are_retried_for_a_create_honouring_retry_afte
     make_provider: Factory, fake: DocumentedFake, sleeps: list[float]
 ) -> None:
     fake.answer = scripted(
-        twilio_error(V3, 429, retry_after="3"), httpx.ConnectError("refused"), twilio_error(V3, 429, retry_after="1")
+        None,  # the listing that looks for a lost create
+        twilio_error(V3, 429, retry_after="3"),
+        httpx.ConnectError("refused"),
+        twilio_error(V3, 429, retry_after="1"),
     )
     created = make_provider(OperatorProvider).create(to_engine(OPERATOR))
     assert created.outs["version"] == 1
-    assert fake.lines() == [f"POST {V3}"] * 4
+    assert fake.lines() == [f"GET {V3}"] + [f"POST {V3}"] * 4  # the listing (crash safety), then the POSTs
     assert sleeps[0] == 3.0 and sleeps[2] == 1.0 and 1.0 <= sleeps[1] <= 1.5  # Retry-After, backoff, Retry-After
 
 
-def test_a_5xx_is_not_retried_for_a_create_without_idempotency_key(
+def test_a_5xx_to_a_create_without_idempotency_key_is_retried_once_verified_to_have_created_nothing(
     make_provider: Factory, fake: DocumentedFake, twilio: InProcessEmulator, sleeps: list[float]
 ) -> None:
-    fake.answer = scripted(twilio_error(V3, 503))
+    fake.answer = scripted(None, twilio_error(V3, 503), None, twilio_error(V3, 500))
+    created = make_provider(OperatorProvider).create(to_engine(OPERATOR))
+    # listed once (crash safety); after each 5xx listed again to see whether Twilio had acted all the same
+    # (it had not), then sent again after a backoff
+    assert fake.lines() == [f"GET {V3}", f"POST {V3}", f"GET {V3}", f"POST {V3}", f"GET {V3}", f"POST {V3}"]
+    assert twilio.custom_resources() == {"operator": 1} and created.outs["version"] == 1
+    assert len(sleeps) == 2 and 0.5 <= sleeps[0] <= 1.0 and 1.0 <= sleeps[1] <= 1.5
+
+
+def test_a_create_that_keeps_failing_gives_up_after_twilio_max_retries(
+    make_provider: Factory, fake: DocumentedFake, twilio: InProcessEmulator, sleeps: list[float]
+) -> None:
+    fake.answer = scripted(*[None, twilio_error(V3, 503)] * 3)
     with pytest.raises(TwilioApiError) as err:
-        make_provider(OperatorProvider).create(to_engine(OPERATOR))
+        make_provider(OperatorProvider, {"twilio:maxRetries": "2"}).create(to_engine(OPERATOR))
     assert err.value.status == 503
     assert str(err.value).endswith(
-        "No Operator with these inputs was created since 2025-12-31T23:59:50Z, so Twilio did not create it: "
-        "run `pulumi up` again"
+        "Twilio created no Operator with these inputs in 3 attempts (each verified by listing the Operators): "
+        "run `pulumi up` again later"
     )
-    # sent once; then the operators were listed to see whether Twilio had acted all the same
-    assert fake.lines() == [f"POST {V3}", f"GET {V3}"] and twilio.custom_resources() == {}
+    assert fake.lines().count(f"POST {V3}") == 3 and twilio.custom_resources() == {}
 
 
 def test_a_5xx_is_retried_for_an_asynchronous_create_protected_by_its_idempotency_key(
     make_provider: Factory, fake: DocumentedFake, twilio: InProcessEmulator, sleeps: list[float]
 ) -> None:
-    fake.answer = scripted(twilio_error(V2, 500), twilio_error(V2, 503))  # v2 error bodies
+    fake.answer = scripted(None, twilio_error(V2, 500), twilio_error(V2, 503))  # v2 error bodies
     created = make_provider(ConversationConfigurationProvider).create(to_engine(CONVERSATION))
     posts = [r for r in fake.requests if r.method == "POST"]
     assert len(posts) == 3 and len({r.headers["Idempotency-Key"] for r in posts}) == 1
@@ -103,7 +117,7 @@ def test_5xx_are_retried_for_reads_and_deletes(
     assert provider.read(created.id, created.outs).id == created.id
     fake.answer = scripted(twilio_error(V3, 503))
     provider.delete(created.id, created.outs)
-    assert fake.lines()[1:] == [f"GET {V3}/{created.id}"] * 3 + [f"DELETE {V3}/{created.id}"] * 2
+    assert fake.lines()[2:] == [f"GET {V3}/{created.id}"] * 3 + [f"DELETE {V3}/{created.id}"] * 2
     assert twilio.custom_resources() == {}
 
 
@@ -121,7 +135,7 @@ def test_retries_stop_after_twilio_max_retries_from_stack_config(
 def test_the_provider_survives_an_emulator_that_fails_a_third_of_its_requests(
     make_provider: Factory, twilio: InProcessEmulator, sleeps: list[float]
 ) -> None:
-    twilio.faults = Faults(error_rate=0.3, seed=11)  # 429 (always retried) and 5xx (retried where safe)
+    twilio.faults = Faults(error_rate=0.3, seed=3)  # 429 (always retried) and 5xx (retried where safe)
     provider = make_provider(ConversationConfigurationProvider, {"twilio:maxRetries": "8"})
     created = provider.create(to_engine(CONVERSATION))
     updated = provider.update(created.id, created.outs, to_engine({**CONVERSATION, "description": "Changed"}))
@@ -129,9 +143,9 @@ def test_the_provider_survives_an_emulator_that_fails_a_third_of_its_requests(
     provider.delete(created.id, updated.outs)
     twilio.faults.update(error_rate=0.0)
     assert twilio.custom_resources() == {}
-    # without faults: 3 requests per create and update (write, poll, fetch), 2 for the delete (write, poll);
-    # each injected error cost one retry
-    assert sum(twilio.request_counts().values()) == 8 + len(sleeps) and sleeps
+    # without faults: the listing (crash safety), 3 requests per create and update (write, poll, fetch), 2 for
+    # the delete (write, poll); each injected error cost one retry
+    assert sum(twilio.request_counts().values()) == 9 + len(sleeps) and sleeps
 
 
 # -- timeouts and where to send requests -------------------------------------------------------
@@ -159,11 +173,11 @@ def test_a_slow_answer_past_the_http_timeout_fails_a_get_is_retried_a_post_is_no
         with pytest.raises(TwilioConnectionError) as read:
             provider.read("intelligence_operator_01aaaaaaaaaaaaaaaaaaaaaaaa", {})
         counts = server.admin("GET", "requests").json()
-    assert str(create.value).startswith(f"POST {V3} failed: ReadTimeout")
-    assert "The Operator may have been created all the same, and looking for it failed" in str(create.value)
+    assert str(create.value).startswith(f"GET {V3} failed: ReadTimeout")
     assert str(read.value).startswith(f"GET {V3}/intelligence_operator_01aaaaaaaaaaaaaaaaaaaaaaaa failed: ReadTimeout")
-    # the POST once; the GETs (the list looking for the operator, then the read) twice each
-    assert counts == {f"POST {V3}": 1, f"GET {V3}": 2, f"GET {V3}/{{id}}": 2}
+    # no POST: the listing that looks for a lost create first failed; the GETs (that list, then the read)
+    # twice each
+    assert counts == {f"GET {V3}": 2, f"GET {V3}/{{id}}": 2}
 
 
 @pytest.mark.parametrize("source", ["config", "env"])
@@ -180,9 +194,14 @@ def test_operation_timeout_comes_from_stack_config_or_environment(
     provider = make_provider(ConversationConfigurationProvider, config)
     with pytest.raises(OperationTimeoutError) as err:
         provider.create(to_engine(CONVERSATION))
+    op = err.value.operation_id
     assert str(err.value) == (
-        f"Operation {err.value.operation_id} was still PENDING after 5 seconds; run `pulumi up` again to resume "
-        "waiting for it, or raise twilio:operationTimeout (TWILIO_OPERATION_TIMEOUT)"
+        f"Operation {op} was still PENDING after 5 seconds. POST {V2} resumes waiting for it on the next "
+        f"`pulumi up` (the same Idempotency-Key). To give up on it instead, run `TWILIO_ABANDON_OPERATIONS={op} "
+        f"pulumi up` (or `pulumi config set twilio:abandonOperations {op}`): the provider then reads the "
+        "Conversation Configuration and, unless it is already as desired, sends the POST again under a new "
+        "Idempotency-Key (should the abandoned Operation still complete later, its change is applied too). Or raise "
+        "twilio:operationTimeout (TWILIO_OPERATION_TIMEOUT)"
     )
     assert sleeps == [2.0, 2.0, 1.0]  # Retry-After 2, never past the deadline
 
@@ -204,7 +223,8 @@ def test_an_api_key_and_secret_from_the_environment(twilio: InProcessEmulator, m
     with use_transport(recorder):
         created = configure(OperatorProvider(), {}).create(to_engine(OPERATOR))
     assert created.outs["author"] == "SELF"
-    [post] = recorder.requests
+    [listing, post] = recorder.requests
+    assert listing.headers["Authorization"] == post.headers["Authorization"]
     assert post.headers["Authorization"] == "Basic " + base64.b64encode(f"{API_KEY}:{API_SECRET}".encode()).decode()
 
 

@@ -322,7 +322,11 @@ def test_the_engine_environment_points_every_api_at_the_emulator(tmp_path: Path)
         ("twilio:httpTimeout", "soon", "twilio:httpTimeout / TWILIO_HTTP_TIMEOUT must be a number, got 'soon'"),
         ("twilio:httpTimeout", "0", "twilio:httpTimeout / TWILIO_HTTP_TIMEOUT must be a number of seconds above 0"),
         ("twilio:operationTimeout", "0", "twilio:operationTimeout / TWILIO_OPERATION_TIMEOUT must be a number of"),
-        ("twilio:maxRetries", "-1", "twilio:maxRetries / TWILIO_MAX_RETRIES must not be negative, got '-1'"),
+        (
+            "twilio:maxRetries",
+            "-1",
+            "twilio:maxRetries / TWILIO_MAX_RETRIES must be a whole number from 0 to 20, got '-1'",
+        ),
     ],
 )
 def test_malformed_number_settings_are_refused(key: str, value: str, message: str) -> None:
