@@ -6,7 +6,10 @@
 ``DELETE /__emulator/requests``                            reset the request counts
 ``GET /__emulator/faults``                                 the fault settings
 ``POST /__emulator/faults``                                change them: ``{operationDelay, latencyMs,
-                                                           errorRate, failOperations, stuckOperations}``
+                                                           errorRate, failOperations, stuckOperations,
+                                                           cancelOperations, omitConfigurationIds,
+                                                           documentedPatch, liveOperationStatuses,
+                                                           documentedLimits}``
 ``POST /__emulator/accounts``                              ``{accountSid, authToken}`` or
                                                            ``{apiKey, apiSecret, accountSid}``
 ``GET /__emulator/resources[?account=AC...]``              counts of user-created objects per kind
@@ -46,6 +49,11 @@ _FAULT_FIELDS = {
     "errorRate": "error_rate",
     "failOperations": "fail_operations",
     "stuckOperations": "stuck_operations",
+    "cancelOperations": "cancel_operations",
+    "omitConfigurationIds": "omit_configuration_ids",
+    "documentedPatch": "documented_patch",
+    "liveOperationStatuses": "live_operation_statuses",
+    "documentedLimits": "documented_limits",
 }
 
 
