@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 PULUMI_BIN_FILE := $(VENV)/.pulumi-bin
 WITH_PULUMI = PULUMI_ROOT="$$(cat $(PULUMI_BIN_FILE))" PATH="$$(cat $(PULUMI_BIN_FILE)):$$PATH"
 
-.PHONY: demo test lint typecheck unit bench pulumi venv dev clean
+.PHONY: demo fleet-demo test lint typecheck unit bench bench-fleet pulumi redis venv dev clean
 
 $(VENV)/.runtime: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ pulumi:
 	@mkdir -p $(VENV)
 	@dir=$$(scripts/get-pulumi.sh | tail -n 1) && test -x "$$dir/pulumi" && echo "$$dir" > $(PULUMI_BIN_FILE)
 
+# redis-server (the distribution's package) for the fleet's Celery tests; they start and stop it themselves.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)
+
+# 10 ISV tenants with the fleet runner (local executor) against the emulator: up, up again (no changes), prune two.
+fleet-demo: venv pulumi
+	$(WITH_PULUMI) $(PY) scripts/fleet_demo.py
+
 demo: venv pulumi
 	$(WITH_PULUMI) $(PY) scripts/demo.py
 
@@ -40,7 +48,7 @@ lint: dev
 typecheck: dev
 	$(PY) -m mypy
 
-test: dev pulumi lint typecheck
+test: dev pulumi redis lint typecheck
 	$(WITH_PULUMI) $(PY) -m pytest
 
 unit: dev
@@ -54,5 +62,9 @@ bench: venv pulumi
 	$(WITH_PULUMI) $(PY) -m bench.provider_requests
 	$(WITH_PULUMI) $(PY) -m bench.scale
 
+# The fleet runner: 50 tenants at --parallel 1, 4, 8, 16 (about half an hour; see bench/fleet.py).
+bench-fleet: venv pulumi
+	$(WITH_PULUMI) $(PY) -m bench.fleet
+
 clean:
-	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .demo .fleet-demo .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -2,10 +2,13 @@
 
 Resources: :class:`Operator` and :class:`IntelligenceConfiguration` (Intelligence API v3) and
 :class:`ConversationConfiguration` (Conversations API v2); lookups :func:`get_operator` and
-:func:`get_operator_version`. Credentials and endpoints: see :mod:`pulumi_twilio_intelligence.config`.
+:func:`get_operator_version`; the component :class:`TenantIntelligence` (one ISV tenant's set-up).
+The fleet runner (one stack per tenant, locally or on Celery workers) is
+:mod:`pulumi_twilio_intelligence.fleet`. Credentials and endpoints: see :mod:`pulumi_twilio_intelligence.config`.
 """
 
 from ._version import __version__
+from .components import TenantIntelligence
 from .errors import (
     ConfigurationError,
     ObjectGoneError,
@@ -26,6 +29,7 @@ __all__ = [
     "OperationCancelledError",
     "OperationFailedError",
     "OperationTimeoutError",
+    "TenantIntelligence",
     "TwilioApiError",
     "TwilioConnectionError",
     "TwilioError",

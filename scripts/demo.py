@@ -35,22 +35,19 @@ def manual_run(project: Path, directory: Path, pulumi_bin: Path) -> list[str]:
     """The shell commands that run the same `pulumi up` by hand (same state, emulator and stack)."""
     url = f"http://127.0.0.1:{MANUAL_PORT}"
     env = engine_env(directory, emulator_url=url, pulumi_bin=pulumi_bin, python=sys.executable)
-    exported = {
-        key: env[key]
-        for key in (
-            "PULUMI_BACKEND_URL",
-            "PULUMI_CONFIG_PASSPHRASE",
-            "PULUMI_SKIP_UPDATE_CHECK",
-            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION",
-            "TWILIO_INTELLIGENCE_BASE_URL",
-            "TWILIO_CONVERSATIONS_BASE_URL",
-        )
-    }
+    pulumi = [
+        "PULUMI_BACKEND_URL",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "PULUMI_SKIP_UPDATE_CHECK",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION",
+    ]
+    twilio = sorted(key for key in env if key.startswith("TWILIO_") and key.endswith("_BASE_URL"))
     emulator = shlex.quote(str(Path(sys.executable).parent / "twilio-intelligence-emulator"))
     return [
         f"{emulator} --port {MANUAL_PORT} --state {shlex.quote(str(directory / 'emulator.sqlite'))} &",
         f"export PATH={shlex.quote(str(pulumi_bin))}:$PATH",
-        "export " + " ".join(f"{key}={shlex.quote(value)}" for key, value in exported.items()),
+        "export " + " ".join(f"{key}={shlex.quote(env[key])}" for key in pulumi),
+        "export " + " ".join(f"{key}={shlex.quote(env[key])}" for key in twilio),
         f"cd {shlex.quote(str(project))} && pulumi up --stack {STACK}",
         "kill %1   # the emulator",
     ]

@@ -70,6 +70,7 @@ fi
 
 if [ "$NO_BUILD" = 1 ]; then
     log "no pulumi on PATH and no complete cached Pulumi v$PULUMI_VERSION in $BIN (--no-build: not building it)"
+    if cli_ok; then log "  the cached CLI lacks the Python language host: scripts/get-pulumi.sh adds it (about a minute)"; fi
     exit 3
 fi
 

@@ -1,4 +1,4 @@
-"""ISV example: one tenant's Conversation Intelligence set-up, as a reusable component.
+"""ISV example: one tenant's Conversation Intelligence set-up per stack (``TenantIntelligence``).
 
 An ISV runs one stack per tenant, each with that tenant's Twilio subaccount credentials::
 
@@ -9,8 +9,11 @@ An ISV runs one stack per tenant, each with that tenant's Twilio subaccount cred
     pulumi config set memoryStoreId mem_store_xxxxxxxx
     pulumi up
 
-Stack config: ``tenant`` (letters, digits, spaces, - and _; at most 20 characters), ``webhookUrl``,
-``memoryStoreId``, ``supportNumber``.
+or runs the whole fleet of tenants with ``twilio-intelligence-fleet up --fleet fleet.yaml`` (this
+directory is the fleet file's ``program``; see the README's "Running a fleet").
+
+Stack config: ``tenant`` (1-20 letters, digits, spaces, - and _), ``webhookUrl``, ``memoryStoreId``,
+``supportNumber`` (E.164).
 """
 
 from __future__ import annotations
@@ -22,72 +25,11 @@ import pulumi_twilio_intelligence as twilio_ci
 DEFAULT_MEMORY_STORE_ID = "mem_store_01jqz8k6c2w6n9q4r7t1v3x5y7"
 
 
-class TenantIntelligence(pulumi.ComponentResource):
-    """An escalation-risk operator, an Intelligence Configuration that runs it with Twilio's Summary
-    operator when a conversation ends, and a Conversation Configuration for the tenant's SMS and
-    voice line."""
-
-    def __init__(
-        self,
-        name: str,
-        *,
-        tenant: str,
-        webhook_url: pulumi.Input[str],
-        memory_store_id: pulumi.Input[str],
-        support_number: str,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__("twilio-isv:index:TenantIntelligence", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        summary = twilio_ci.get_operator(display_name="Summary", author="TWILIO")
-
-        escalation = twilio_ci.Operator(
-            f"{name}-escalation",
-            display_name=f"{tenant} escalation risk",
-            prompt="Classify the risk that this {{parameters.product}} customer escalates: LOW, MEDIUM or HIGH.",
-            output_format="CLASSIFICATION",
-            parameters={"product": {"type": "STRING", "default": tenant, "description": "Product name."}},
-            opts=child,
-        )
-        self.intelligence = twilio_ci.IntelligenceConfiguration(
-            f"{name}-intelligence",
-            display_name=f"{tenant} post-conversation",
-            rules=[
-                {
-                    "operators": [{"id": escalation.id, "version": escalation.version}, {"id": summary.id}],
-                    "triggers": [{"on": "CONVERSATION_END"}],
-                    "actions": [{"type": "WEBHOOK", "method": "POST", "url": webhook_url}],
-                }
-            ],
-            opts=child,
-        )
-        self.conversations = twilio_ci.ConversationConfiguration(
-            f"{name}-conversations",
-            display_name=f"{tenant} support",
-            description=f"SMS and voice support for {tenant}",
-            conversation_grouping_type="GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE",
-            memory_store_id=memory_store_id,
-            channel_settings={
-                "SMS": {"capture_rules": [{"from": "*", "to": support_number}]},
-                "VOICE": {"capture_rules": [{"from": "*", "to": support_number, "metadata": {"callType": "PSTN"}}]},
-            },
-            status_callbacks=[{"url": webhook_url}],
-            intelligence_configuration_ids=[self.intelligence.id],
-            opts=child,
-        )
-        self.register_outputs(
-            {
-                "intelligence_configuration_id": self.intelligence.id,
-                "conversation_configuration_id": self.conversations.id,
-            }
-        )
-
-
 def program() -> None:
     """One tenant per stack."""
     config = pulumi.Config()
     tenant = config.get("tenant") or "Acme"
-    set_up = TenantIntelligence(
+    set_up = twilio_ci.TenantIntelligence(
         "tenant",
         tenant=tenant,
         webhook_url=config.get("webhookUrl") or "https://example.com/tenants/results",
@@ -95,8 +37,8 @@ def program() -> None:
         support_number=config.get("supportNumber") or "+18005550100",
     )
     pulumi.export("tenant", tenant)
-    pulumi.export("intelligence_configuration_id", set_up.intelligence.id)
-    pulumi.export("conversation_configuration_id", set_up.conversations.id)
+    pulumi.export("intelligence_configuration_id", set_up.intelligence_configuration_id)
+    pulumi.export("conversation_configuration_id", set_up.conversation_configuration_id)
 
 
 if __name__ == "__main__":

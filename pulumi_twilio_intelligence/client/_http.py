@@ -160,8 +160,12 @@ class TwilioClient:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request, retrying what is safe to retry, and return a 2xx response.
+
+        ``json`` is sent as a JSON body (the v2 and v3 APIs); ``data`` form-encoded
+        (``application/x-www-form-urlencoded``, Twilio's 2010 API).
 
         Retries: 429 and connection errors always; 5xx and lost responses only for GET/DELETE or
         when ``headers`` carry an ``Idempotency-Key``; at most ``settings.max_retries`` times, waiting
@@ -179,7 +183,7 @@ class TwilioClient:
         secrets = self.settings.secrets()
 
         def attempt() -> httpx.Response:
-            response = client.request(method, url, json=json, params=params, headers=headers)
+            response = client.request(method, url, json=json, data=data, params=params, headers=headers)
             date = self._note_date(response)
             if response.is_success:
                 return response

@@ -54,6 +54,11 @@ class Accounts:
             self._by_username[credential.username] = credential
         return credential
 
+    def remove(self, username: str) -> None:
+        """Stop accepting ``username`` (an API key that was deleted); unknown names are ignored."""
+        with self._lock:
+            self._by_username.pop(username, None)
+
     def all(self) -> list[Credential]:
         """Every accepted credential."""
         with self._lock:

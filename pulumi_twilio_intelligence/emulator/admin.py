@@ -6,7 +6,10 @@
 ``DELETE /__emulator/requests``                            reset the request counts
 ``GET /__emulator/faults``                                 the fault settings
 ``POST /__emulator/faults``                                change them: ``{operationDelay, latencyMs,
-                                                           errorRate, failOperations, stuckOperations}``
+                                                           errorRate, failOperations, stuckOperations,
+                                                           cancelOperations, omitConfigurationIds,
+                                                           documentedPatch, liveOperationStatuses,
+                                                           documentedLimits}``
 ``POST /__emulator/accounts``                              ``{accountSid, authToken}`` or
                                                            ``{apiKey, apiSecret, accountSid}``
 ``GET /__emulator/resources[?account=AC...]``              counts of user-created objects per kind
@@ -46,7 +49,14 @@ _FAULT_FIELDS = {
     "errorRate": "error_rate",
     "failOperations": "fail_operations",
     "stuckOperations": "stuck_operations",
+    "cancelOperations": "cancel_operations",
+    "omitConfigurationIds": "omit_configuration_ids",
+    "documentedPatch": "documented_patch",
+    "liveOperationStatuses": "live_operation_statuses",
+    "documentedLimits": "documented_limits",
 }
+#: The fault fields that are on/off settings (JSON booleans); the others are numbers.
+_SWITCH_FIELDS = frozenset({"documentedPatch", "liveOperationStatuses", "documentedLimits"})
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -95,9 +105,16 @@ def admin_routes(emulator: Emulator, api_routes: frozenset[str] = frozenset()) -
             unknown = sorted(set(body) - set(_FAULT_FIELDS))
             if unknown:
                 raise ValueError(f"unknown fault fields {', '.join(unknown)} (known: {', '.join(_FAULT_FIELDS)})")
-            wrong = sorted(k for k, v in body.items() if isinstance(v, bool) or not isinstance(v, (int, float)))
+            wrong = sorted(
+                k
+                for k, v in body.items()
+                if k not in _SWITCH_FIELDS and (isinstance(v, bool) or not isinstance(v, (int, float)))
+            )
             if wrong:
                 raise ValueError(f"{', '.join(wrong)} must be numbers")
+            not_switched = sorted(k for k, v in body.items() if k in _SWITCH_FIELDS and not isinstance(v, bool))
+            if not_switched:
+                raise ValueError(f"{', '.join(not_switched)} must be true or false")
             emulator.faults.update(**{_FAULT_FIELDS[k]: v for k, v in body.items()})
         return JSONResponse(emulator.faults.as_dict())
 

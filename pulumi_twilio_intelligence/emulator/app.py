@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute
 from starlette.routing import Route as StarletteRoute
 
 from .admin import admin_routes
+from .api.urls import SERVICE as API
 from .conversations.urls import SERVICE as CONVERSATIONS
 from .core import Emulator
 from .errors import EmulatorError
@@ -24,7 +25,7 @@ from .knowledge.urls import UPLOAD_ROUTES
 from .memory.urls import SERVICE as MEMORY
 from .routing import Call, Reply, Route, Service
 
-SERVICES = (INTELLIGENCE, CONVERSATIONS, MEMORY, KNOWLEDGE)
+SERVICES = (INTELLIGENCE, CONVERSATIONS, MEMORY, KNOWLEDGE, API)
 #: Methods every API route answers (405 with ``Allow`` for those it does not have, counted like the rest).
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 log = logging.getLogger("pulumi_twilio_intelligence.emulator")

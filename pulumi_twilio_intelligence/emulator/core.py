@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from ..models import WireModel, error_messages
 from .accounts import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, Accounts
+from .api.models import ApiBackend, restore_credentials
 from .backend import AccountBackend, BackendDict
 from .conversations.models import ConversationsBackend
 from .errors import EmulatorError, bad_request, not_found
@@ -86,6 +87,8 @@ class Emulator:
         self.conversations = self.register(ConversationsBackend)
         self.memory = self.register(MemoryBackend)
         self.knowledge = self.register(KnowledgeBackend)
+        self.api = self.register(ApiBackend)  # Twilio's 2010 API: subaccounts and their API keys
+        restore_credentials(self)  # those of a state file authenticate again
         self.strict_references = strict_references
         self._counts: Counter[str] = Counter()
         self._counts_lock = threading.Lock()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import random
 import threading
 import time
@@ -29,11 +28,3 @@ class IdFactory:
             millis = int(self._clock() * 1000)  # type: ignore[operator]
             entropy = self._random.getrandbits(80).to_bytes(10, "big")
         return f"{prefix}_{str(ULID.from_bytes(millis.to_bytes(6, 'big') + entropy)).lower()}"
-
-
-def stable_id(prefix: str, *parts: str) -> str:
-    """A TTID derived from ``parts`` (the same every time): for Twilio-authored objects."""
-    digest = hashlib.sha256("\x1f".join(parts).encode()).digest()
-    # a fixed timestamp (2025-01-01T00:00:00Z) keeps the first character in 0-7
-    millis = 1735689600000
-    return f"{prefix}_{str(ULID.from_bytes(millis.to_bytes(6, 'big') + digest[:10])).lower()}"

@@ -36,12 +36,24 @@ class Call:
     base_url: str
 
     def json(self) -> Any:
-        """The body as strict JSON (:func:`strict_json`); 400 when it is missing or malformed."""
+        """The body as strict JSON (:func:`strict_json`); 400 when it is missing or malformed, 415
+        when it is not JSON at all (or says it is something else).
+
+        A body that does not even start like a JSON value (form-encoded ``a=b&c=d``, XML, bytes) is
+        415 with code 20422, as live Twilio answers form-encoded bodies (C7, I5); so is a body sent
+        with another ``Content-Type`` than JSON. Requests without a body are never refused for their
+        ``Content-Type`` (the official SDK sends a form ``Content-Type`` on body-less requests).
+        """
         if not self.body.strip():
             raise EmulatorError(400, "Invalid request body: a JSON object is required", field="body")
+        content_type = self.headers.get("content-type", "").lower()
+        if content_type and "json" not in content_type:
+            raise _unsupported_payload()
         try:
             return strict_json(self.body)
         except ValueError as exc:
+            if self.body.lstrip()[:1] not in JSON_STARTS:
+                raise _unsupported_payload() from None
             raise EmulatorError(400, f"Invalid request body: {exc}", field="body") from None
 
 
@@ -62,6 +74,21 @@ def strict_json(body: bytes) -> Any:
         raise ValueError(f"malformed JSON ({exc})") from None
     _valid_unicode(value)
     return value
+
+
+#: The bytes a JSON text can start with (after whitespace): a body starting otherwise is not JSON.
+JSON_STARTS = frozenset(bytes([c]) for c in b'{["-0123456789tfnNI')
+#: Twilio's error code of a payload that is not JSON (with HTTP 415).
+UNSUPPORTED_PAYLOAD = 20422
+
+
+def _unsupported_payload() -> EmulatorError:
+    return EmulatorError(
+        415,
+        "Unsupported Media Type: this API does not support this payload format; send JSON "
+        "(Content-Type: application/json)",
+        code=UNSUPPORTED_PAYLOAD,
+    )
 
 
 def _refuse_constant(name: str) -> Any:

@@ -161,6 +161,35 @@ def parser() -> argparse.ArgumentParser:
         help="share of Operations that never complete",
     )
     p.add_argument(
+        "--cancel-operations",
+        metavar="FRACTION",
+        type=_fraction,
+        default=0.0,
+        help="share of Operations that end CANCELLED (their change is not applied)",
+    )
+    p.add_argument(
+        "--omit-configuration-ids",
+        metavar="FRACTION",
+        type=_fraction,
+        default=0.0,
+        help="share of Conversation Configuration creates whose 202 and Operation name no id (as live Twilio may)",
+    )
+    p.add_argument(
+        "--live-operation-statuses",
+        action="store_true",
+        help="Operations are RUNNING for the second half of their delay, before their terminal status",
+    )
+    p.add_argument(
+        "--documented-patch",
+        action="store_true",
+        help="serve the documented PATCH of Conversation Configurations (live Twilio answers 405)",
+    )
+    p.add_argument(
+        "--documented-limits",
+        action="store_true",
+        help="no live limit of 10 Conversation Configurations per account (the documents state none)",
+    )
+    p.add_argument(
         "--strict-references",
         action="store_true",
         help="refuse (400 naming memoryStoreId) a Conversation Configuration whose Memory Store does not exist "
@@ -180,6 +209,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         error_rate=args.error_rate,
         fail_operations=args.fail_operations,
         stuck_operations=args.stuck_operations,
+        cancel_operations=args.cancel_operations,
+        omit_configuration_ids=args.omit_configuration_ids,
+        live_operation_statuses=args.live_operation_statuses,
+        documented_patch=args.documented_patch,
+        documented_limits=args.documented_limits,
         seed=args.seed,
     )
     accounts = dict(args.account)

@@ -96,6 +96,11 @@ def test_faults_can_be_read_and_changed(twilio_http):
         "errorRate": 0.0,
         "failOperations": 0.0,
         "stuckOperations": 0.0,
+        "cancelOperations": 0.0,
+        "omitConfigurationIds": 0.0,
+        "documentedPatch": False,
+        "liveOperationStatuses": False,
+        "documentedLimits": False,
     }
     status, faults = admin(twilio_http, "POST", "faults", {"operationDelay": 3, "errorRate": 0.25})
     assert status == 200 and (faults["operationDelay"], faults["errorRate"]) == (3.0, 0.25)

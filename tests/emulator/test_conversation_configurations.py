@@ -37,8 +37,10 @@ SMS = {"statusTimeouts": {"inactive": 10, "closed": 15}}
 
 @pytest.fixture
 def twilio_emulator_options(twilio_emulator_options):
-    """Every test gets its own clock; Operations stay PENDING for DELAY seconds of it."""
-    return {**twilio_emulator_options, "clock": ManualClock(), "faults": Faults(operation_delay=DELAY)}
+    """Every test gets its own clock; Operations stay PENDING for DELAY seconds of it. The documented
+    PATCH is served here (live Twilio answers 405: test_live_behaviour.py)."""
+    faults = Faults(operation_delay=DELAY, documented_patch=True)
+    return {**twilio_emulator_options, "clock": ManualClock(), "faults": faults}
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from tests.emulator.helpers import (
     OPERATOR,
     accepted,
     call,
+    conversation_body,
     create_conversation,
     create_intelligence,
     create_operator,
@@ -262,6 +263,6 @@ def test_deleting_a_configuration_attached_to_a_conversation_configuration_is_40
     assert conversation_id in error["message"]
     assert response.headers["X-Conflicting-Resource-Id"] == conversation_id
     expect(call(twilio_http, "GET", INTELLIGENCE_CONFIGURATION, id=config["id"]), 200)
-    detach = {"intelligenceConfigurationIds": []}  # Operations complete at once here (no delay)
-    accepted(call(twilio_http, "PATCH", CONVERSATION_CONFIGURATION, id=conversation_id, json=detach))
+    detach = conversation_body(channelSettings={})  # PUT without it; Operations complete at once here
+    accepted(call(twilio_http, "PUT", CONVERSATION_CONFIGURATION, id=conversation_id, json=detach))
     expect(call(twilio_http, "DELETE", INTELLIGENCE_CONFIGURATION, id=config["id"]), 204)

@@ -34,6 +34,12 @@ V2_ERROR = {
 }
 STATUS_URL = "https://conversations.twilio.com/v2/ControlPlane/Operations/proc_job_01h9d8r0vte3hz8tykdj329t7r"
 ACCEPTED_HEADERS = {"Operation-Id": "proc_job_01h9d8r0vte3hz8tykdj329t7r", "Location": STATUS_URL, "Retry-After": "1"}
+OPERATION = {
+    "operationId": "proc_job_01h9d8r0vte3hz8tykdj329t7r",
+    "status": "PENDING",
+    "createdAt": "2026-01-01T00:00:00Z",
+    "statusUrl": STATUS_URL,
+}
 AUTH = "Basic " + base64.b64encode(f"{DEMO_ACCOUNT_SID}:{DEMO_AUTH_TOKEN}".encode()).decode()
 
 
@@ -81,6 +87,9 @@ CONFORMING = [
     ),
     exchange("HEAD", f"/v3/ControlPlane/Operators/{OPERATOR_ID}", 200, headers={"ETag": "1"}),
     exchange("POST", "/__emulator/reset", 200, {"reset": True}),
+    # beyond the enum, the two statuses Twilio's docs page on Operations lists (live note C8)
+    conversations("GET", "/v2/ControlPlane/Operations/x", 200, OPERATION | {"status": "RUNNING"}),
+    conversations("GET", "/v2/ControlPlane/Operations/x", 200, OPERATION | {"status": "CANCELLED"}),
 ]
 
 
@@ -142,7 +151,9 @@ BROKEN = [
         "statusUrl",
     ),
     (conversations("POST", "/v2/ControlPlane/Configurations", 409, V2_ERROR), "X-Conflicting-Resource-Id"),
-    (conversations("GET", "/v2/ControlPlane/Operations/x", 200, {"operationId": "x", "status": "RUNNING"}), "RUNNING"),
+    (conversations("GET", "/v2/ControlPlane/Operations/x", 200, {"operationId": "x", "status": "DONE"}), "DONE"),
+    # RUNNING and CANCELLED are the only extra statuses (the docs page lists them): no others
+    (conversations("GET", "/v2/ControlPlane/Operations/x", 200, OPERATION | {"status": "STARTED"}), "STARTED"),
     (exchange("HEAD", f"/v3/ControlPlane/Operators/{OPERATOR_ID}", 200, OPERATOR, {"ETag": "1"}), "HEAD response"),
 ]
 

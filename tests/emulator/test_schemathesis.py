@@ -29,6 +29,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_headers_conformance, response_schema_conformance
 
 from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN, EmulatorProcess
+from pulumi_twilio_intelligence.models.conversation_configuration import MAX_CONFIGURATIONS
 from tests.conftest import require_document
 
 from .helpers import (
@@ -85,6 +86,10 @@ def check(case: Case, contract: Contract) -> None:
     contract.check([Exchange.from_prepared(response.request, response.status_code, headers, response.content)])
 
 
+#: Path parameters that name an object (the others, such as an operator's ``{version}``, stay generated).
+OBJECT_PARAMETERS = frozenset({"id", "storeId", "traitGroupName", "operationId", "kbId", "knowledgeId"})
+
+
 def unique(prefix: str) -> str:
     """A display name no earlier example used."""
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
@@ -109,8 +114,9 @@ class LiveObjects:
         self.http.close()
 
     def parameters(self, template: str) -> dict[str, str]:
-        """Live values for every path parameter of a template (``{id}``, ``{storeId}``...)."""
-        names = re.findall(r"\{(\w+)\}", template)
+        """Live values for the path parameters of a template that name objects (``{id}``,
+        ``{storeId}``...; an operator's ``{version}`` stays generated)."""
+        names = [name for name in re.findall(r"\{(\w+)\}", template) if name in OBJECT_PARAMETERS]
         values: dict[str, str] = {}
         for name in names:
             values[name] = self._live(template, name, values)
@@ -133,6 +139,8 @@ class LiveObjects:
             return str(put.headers["Operation-Id"])
         if collection == "/v2/ControlPlane/Operations" and name == "operationId":  # Knowledge's
             return str(self._async_create(KNOWLEDGE_BASES, {"displayName": unique("kb")})[1])
+        if collection == CONVERSATION_CONFIGURATIONS or collection.endswith("/Operations"):
+            self._make_room()
         if collection.endswith("/Operations"):
             return accepted(self.http.post(CONVERSATION_CONFIGURATIONS, json=conversation_body()))[1]
         if collection == "/v1/ControlPlane/Stores":
@@ -174,6 +182,14 @@ class LiveObjects:
             if self.http.get(f"/v1/ControlPlane/Stores/{store_id}").json().get("status") == "ACTIVE":
                 return str(store_id)
         raise AssertionError(f"no Memory Store could be made: {created.text}")
+
+    def _make_room(self) -> None:
+        """Generated creates fill the account up to live Twilio's 10 Conversation Configurations:
+        delete those the fuzzing made (Operations complete at once on this server)."""
+        listed = self.http.get(CONVERSATION_CONFIGURATIONS, params={"pageSize": 1000}).json()["configurations"]
+        if len(listed) >= MAX_CONFIGURATIONS:
+            for configuration in listed:
+                self.http.delete(f"{CONVERSATION_CONFIGURATIONS}/{configuration['id']}")
 
 
 def fuzz(operation: APIOperation, mode: GenerationMode, objects: LiveObjects | None, contract: Contract) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import pytest
 import requests
 from twilio.base.exceptions import TwilioRestException
@@ -141,7 +142,7 @@ def test_intelligence_configuration_lifecycle(sdk: tuple[Client, LocalTwilioHttp
 
 
 def test_conversation_configuration_lifecycle(sdk: tuple[Client, LocalTwilioHttpClient]) -> None:
-    client, _ = sdk
+    client, http = sdk
     configurations = client.conversations.v2.configurations
     operations = client.conversations.v2.operations
     accepted = configurations.create(
@@ -167,7 +168,7 @@ def test_conversation_configuration_lifecycle(sdk: tuple[Client, LocalTwilioHttp
 
     replacement = {
         "description": "Chat only",
-        "conversationGroupingType": "GROUP_BY_PARTICIPANT_ADDRESSES",
+        "conversationGroupingType": "GROUP_BY_PROFILE",  # immutable (live note C1)
         "memoryStoreId": MEMORY_STORE,
         "channelSettings": {"CHAT": {"captureRules": [{"from": "*", "to": "*"}]}},
     }
@@ -175,11 +176,19 @@ def test_conversation_configuration_lifecycle(sdk: tuple[Client, LocalTwilioHttp
         update_configuration_request=ConversationConfigurations.UpdateConfigurationRequest(replacement)
     )
     assert operations(operation_id(replaced.status_url)).fetch().status == "COMPLETED"
-    assert configurations(configuration_id).fetch().conversation_grouping_type == "GROUP_BY_PARTICIPANT_ADDRESSES"
+    assert configurations(configuration_id).fetch().channel_settings == replacement["channelSettings"]
 
-    patched = configurations(configuration_id).patch(
-        patch_configuration_request=ConversationConfigurations.PatchConfigurationRequest({"displayName": "Chat"})
-    )
+    def patch() -> Any:
+        request = ConversationConfigurations.PatchConfigurationRequest({"displayName": "Chat"})
+        return configurations(configuration_id).patch(patch_configuration_request=request)
+
+    assert_status(405, patch)  # as live Twilio answers (C3); the documented PATCH when asked for:
+    admin = f"{http.base.scheme}://{http.base.netloc}/__emulator/faults"
+    assert httpx.post(admin, json={"documentedPatch": True}, timeout=30).status_code == 200
+    try:
+        patched = patch()
+    finally:
+        assert httpx.post(admin, json={"documentedPatch": False}, timeout=30).status_code == 200
     assert operations(operation_id(patched.status_url)).fetch().status == "COMPLETED"
     after_patch = configurations(configuration_id).fetch()
     assert (after_patch.display_name, after_patch.description, after_patch.version) == ("Chat", "Chat only", 3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,6 +33,12 @@ def pulumi_bin() -> Path:
     if os.environ.get("PULUMI_ROOT"):
         found_bin = find_pulumi_bin()
         assert found_bin is not None
+        if not (found_bin / "pulumi-language-python").is_file() and not shutil.which("pulumi-language-python"):
+            pytest.fail(
+                f"PULUMI_ROOT={os.environ['PULUMI_ROOT']}: no Python language host (pulumi-language-python) "
+                "beside pulumi or on PATH, so directory programs cannot run: `make pulumi` builds one",
+                pytrace=False,
+            )
         return found_bin
     found = subprocess.run(
         [str(REPO / "scripts" / "get-pulumi.sh"), "--no-build"], capture_output=True, text=True, timeout=60

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pulumi_twilio_intelligence.config import BASE_URL_SETTINGS, SOURCES
 from pulumi_twilio_intelligence.emulator import EmulatorProcess
 
 from .conftest import REPO
@@ -22,6 +23,8 @@ DEMO = REPO / "scripts" / "demo.py"
 OUTPUT = re.compile(r"^    (\w+) = (.*)$", re.MULTILINE)
 OPERATOR_ID = re.compile(r"^intelligence_operator_[0-7][0-9a-z]{25}$")
 INTELLIGENCE_CONFIGURATION_ID = re.compile(r"^intelligence_configuration_[0-7][0-9a-z]{25}$")
+#: The environment variables of every Twilio API's base URL (TWILIO_INTELLIGENCE_BASE_URL, ...).
+BASE_URL_VARIABLES = [SOURCES[name][1] for name in BASE_URL_SETTINGS]
 
 
 def run_demo(directory: Path, project: Path, pulumi_bin: Path) -> tuple[str, dict[str, str]]:
@@ -74,14 +77,16 @@ def test_make_demo_runs_the_directory_program_then_a_second_run_and_pulumi_up_by
     # (the emulator on the same state file; its port is the test's own)
     exported = manual_environment(second)
     assert exported["PULUMI_BACKEND_URL"] == f"file://{directory / 'state'}"
+    assert {variable: exported[variable] for variable in BASE_URL_VARIABLES} == dict.fromkeys(
+        BASE_URL_VARIABLES, "http://127.0.0.1:8480"
+    )
     assert f"export PATH={pulumi_bin}:$PATH" in second and f"cd {project} && pulumi up --stack dev" in second
     with EmulatorProcess(["--state", str(directory / "emulator.sqlite")]) as emulator:
         env = {
             **os.environ,
             **exported,
+            **{variable: emulator.url for variable in BASE_URL_VARIABLES},
             "PATH": f"{pulumi_bin}{os.pathsep}{os.environ['PATH']}",
-            "TWILIO_INTELLIGENCE_BASE_URL": emulator.url,
-            "TWILIO_CONVERSATIONS_BASE_URL": emulator.url,
             "PULUMI_HOME": str(tmp_path / "pulumi-home"),  # not the user's ~/.pulumi
         }
         env.pop("PULUMI_ROOT", None)

@@ -5,7 +5,9 @@ lengths that fail at preview while their items are unknown, and what ``replace_o
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,7 +18,7 @@ from pulumi import automation as auto
 import pulumi_twilio_intelligence as twilio_ci
 from pulumi_twilio_intelligence.emulator import EmulatorProcess
 
-from .conftest import StackFactory
+from .conftest import StackFactory, cli
 
 CONVERSATIONS = "/v2/ControlPlane/Configurations"
 INTELLIGENCE = "/v3/ControlPlane/Configurations"
@@ -217,3 +219,49 @@ def test_replace_on_changes_does_nothing_and_replacement_trigger_replaces(make_s
     stack.workspace.program = _operator_program("two", replacement_trigger="b")  # type: ignore[attr-defined]
     up = stack.up()
     assert up.summary.resource_changes == {"same": 1, "replace": 1} and _outputs(up)["id"] != first
+
+
+def _support_program() -> None:
+    pulumi.export("id", _conversation("support", "GROUP_BY_PROFILE").id)
+
+
+def test_a_create_whose_202_names_no_id_ends_with_exactly_one_configuration_also_after_a_rerun(
+    tmp_path: Path, make_stack: StackFactory, emulator: EmulatorProcess, pulumi_bin: Path, api: httpx.Client
+) -> None:
+    emulator.admin("POST", "faults", {"omitConfigurationIds": 1})
+    stack = make_stack(_support_program)
+    created = _outputs(stack.up())["id"]
+
+    def in_state() -> list[dict[str, Any]]:
+        resources = stack.export_stack().deployment["resources"]
+        return [r for r in resources if r["type"].endswith("ConversationConfiguration")]
+
+    assert [c["id"] for c in api.get(CONVERSATIONS).json()["configurations"]] == [created]
+    assert [r["id"] for r in in_state()] == [created]
+    assert stack.up().summary.resource_changes == {"same": 2}  # a plain re-run: nothing to do
+
+    # a re-run after a crash that lost the create from the state: the same Idempotency-Key resumes
+    # the same Operation, which names no id either; the listing finds the same configuration
+    cli(tmp_path, pulumi_bin, emulator.url, "state", "delete", in_state()[0]["urn"], "--yes")
+    assert in_state() == []
+    again = _outputs(stack.up())["id"]
+    assert again == created and [r["id"] for r in in_state()] == [created]
+    assert [c["id"] for c in api.get(CONVERSATIONS).json()["configurations"]] == [created]
+    stack.preview(expect_no_changes=True)
+
+
+def test_a_cancelled_operation_fails_the_update_within_seconds_naming_it(
+    make_stack: StackFactory, emulator: EmulatorProcess, api: httpx.Client
+) -> None:
+    emulator.admin("POST", "faults", {"cancelOperations": 1, "operationDelay": 0.5})
+    stack = make_stack(_support_program)
+    stack.set_config("twilio:operationTimeout", auto.ConfigValue("3600"))
+    started = time.monotonic()
+    with pytest.raises(auto.CommandError) as err:
+        stack.up()
+    elapsed = time.monotonic() - started
+    message = " ".join(str(err.value).split())
+    assert "POST /v2/ControlPlane/Configurations was not applied: Operation proc_job_" in message
+    assert "was CANCELLED" in message and "run `pulumi up` again" in message
+    assert elapsed < 900  # failed at CANCELLED: never waited for the one-hour Operation timeout
+    assert api.get(CONVERSATIONS).json()["configurations"] == []

@@ -20,6 +20,9 @@ ALLOWED = {
     # the emulator stands alone: a peer of Twilio, not of the provider (it never reaches the client or config)
     "emulator": {"models", "errors"},
     "resources": {"models", "client", "config", "errors"},
+    "components": {"resources", "models", "config", "errors"},
+    # the fleet runner drives stacks of the components (Automation API) and the 2010 Accounts API (client)
+    "fleet": {"components", "client", "config", "errors", "models", "_version"},
     # the in-process helpers wire the package's client to the emulator
     "testing": {"emulator", "client", "config"},
 }

@@ -24,7 +24,11 @@ from ...models import (
     ConversationConfigurationReplace,
     with_server_defaults,
 )
-from ...models.conversation_configuration import IDEMPOTENCY_KEY_PATTERN, MEMORY_STORE_ID_PATTERN
+from ...models.conversation_configuration import (
+    IDEMPOTENCY_KEY_PATTERN,
+    MAX_CONFIGURATIONS,
+    MEMORY_STORE_ID_PATTERN,
+)
 from ..backend import AccountBackend
 from ..errors import EmulatorError, bad_request, conflict, not_found
 from ..pagination import paginate
@@ -86,6 +90,7 @@ class ConversationsBackend(AccountBackend):
         def accept() -> Accepted:
             fields = self.emulator.validate(ConversationConfigurationCreate, body).to_wire()
             self._check_references(fields, exclude=None)
+            self._check_room()
             configuration_id = self.emulator.ids.mint("conv_configuration")
             return self._accept("create", configuration_id, fields, base_url)
 
@@ -111,8 +116,15 @@ class ConversationsBackend(AccountBackend):
         """Accept a PUT or PATCH of an existing configuration (validated, references checked)."""
 
         def accept() -> Accepted:
-            self.get_configuration(configuration_id)
+            current = self.get_configuration(configuration_id)
             fields = self.emulator.validate(model, body).to_wire()
+            grouping = fields.get("conversationGroupingType")
+            if grouping is not None and grouping != current["conversationGroupingType"]:
+                raise bad_request(  # live Twilio: immutable after creation (C1)
+                    "conversationGroupingType",
+                    f"cannot be changed after creation (it is {current['conversationGroupingType']}); "
+                    "create a new Configuration for another grouping type",
+                )
             self._check_references(fields, exclude=configuration_id)
             return self._accept("replace" if method == "PUT" else "patch", configuration_id, fields, base_url)
 
@@ -155,10 +167,16 @@ class ConversationsBackend(AccountBackend):
         with self.emulator.store.transaction():
             for pending in self.pending.all():
                 if pending.fate == "stuck" or pending.due > now:
+                    self._mark_running(pending, now)
                     continue
                 operation = self.operations.get(pending.id)
                 self.pending.delete(pending.id)
                 if operation is None:
+                    continue
+                if pending.fate == "cancel":  # a status of the docs page (C8): nothing is applied
+                    operation.status = "CANCELLED"
+                    operation.completed_at = self.emulator.now_iso()
+                    self.operations.put(operation.operation_id, operation)
                     continue
                 problem = None
                 if pending.fate == "fail":
@@ -176,10 +194,39 @@ class ConversationsBackend(AccountBackend):
 
     # -- internals ----------------------------------------------------------------------------
 
+    def _mark_running(self, pending: PendingOperation, now: float) -> None:
+        """With ``live_operation_statuses``, an Operation past half its delay (and a stuck one, once
+        its delay is over) is ``RUNNING`` (C8)."""
+        if not self.emulator.faults.live_operation_statuses or now < (pending.started + pending.due) / 2:
+            return
+        operation = self.operations.get(pending.id)
+        if operation is not None and operation.status == "PENDING":
+            operation.status = "RUNNING"
+            self.operations.put(operation.operation_id, operation)
+
+    def _check_room(self) -> None:
+        """Live Twilio holds at most 10 Conversation Configurations per account (C2); creates still
+        PENDING count; not with ``documented_limits``."""
+        if self.emulator.faults.documented_limits:
+            return
+        creating = sum(
+            1
+            for pending in self.pending.all()
+            if (op := self.operations.get(pending.id)) is not None and op.change.action == "create"
+        )
+        if len(self.configurations.all()) + creating >= MAX_CONFIGURATIONS:
+            raise EmulatorError(
+                400,
+                f"Maximum number of Configurations ({MAX_CONFIGURATIONS}) reached for this account: "
+                "delete unused Configurations to make room",
+                field="configurations",
+            )
+
     def _accept(self, action: Action, configuration_id: str, fields: dict[str, Any], base_url: str) -> Accepted:
         operation_id = self.emulator.ids.mint("proc_job")
         status_url = f"{base_url.rstrip('/')}/v2/ControlPlane/Operations/{operation_id}"
-        related = {"configurationId": configuration_id}
+        omit = action == "create" and self.emulator.faults.omits_configuration_id()
+        related = None if omit else {"configurationId": configuration_id}  # live Twilio may omit it (C4)
         now = self.emulator.clock()
         operation = OperationRecord(
             operation_id=operation_id,
@@ -193,10 +240,14 @@ class ConversationsBackend(AccountBackend):
             self.operations.put(operation_id, operation)
             due = now + self.emulator.faults.operation_delay
             self.pending.put(
-                operation_id, PendingOperation(id=operation_id, due=due, fate=self.emulator.faults.operation_fate())
+                operation_id,
+                PendingOperation(id=operation_id, due=due, fate=self.emulator.faults.operation_fate(), started=now),
             )
         headers = {"Operation-Id": operation_id, "Location": status_url, "Retry-After": str(self.retry_after())}
-        accepted = Accepted(status=202, headers=headers, body={"statusUrl": status_url, "related": related})
+        body: dict[str, Any] = {"statusUrl": status_url}
+        if related is not None:
+            body["related"] = related
+        accepted = Accepted(status=202, headers=headers, body=body)
         self.advance()
         return accepted
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from ..faults import Fate
 from ..state import Record
 
 Action = Literal["create", "replace", "patch", "delete"]
-Fate = Literal["ok", "fail", "stuck"]
+#: The document's enum (PENDING, COMPLETED, FAILED) and the two statuses Twilio's docs page on
+#: Operations adds (RUNNING, CANCELLED: live note C8).
+OperationStatus = Literal["PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"]
 
 
 class Accepted(Record):
@@ -38,15 +41,16 @@ class OperationRecord(Record):
 
     Attributes:
         operation_id, status, created_at, status_url, related, completed_at, error: the public
-            fields (wire names in :meth:`to_wire`); ``error`` is an RFC 9457 problem.
+            fields (wire names in :meth:`to_wire`); ``error`` is an RFC 9457 problem; ``related``
+            is ``None`` for a create whose id is left out (``omit_configuration_ids``, C4).
         change: what completing it does (never shown).
     """
 
     operation_id: str
-    status: Literal["PENDING", "COMPLETED", "FAILED"]
+    status: OperationStatus
     created_at: str
     status_url: str
-    related: dict[str, str]
+    related: dict[str, str] | None
     completed_at: str | None = None
     error: dict[str, Any] | None = None
     change: Change
@@ -58,8 +62,9 @@ class OperationRecord(Record):
             "status": self.status,
             "createdAt": self.created_at,
             "statusUrl": self.status_url,
-            "related": self.related,
         }
+        if self.related is not None:
+            wire["related"] = self.related
         if self.completed_at is not None:
             wire["completedAt"] = self.completed_at
         if self.error is not None:
@@ -68,11 +73,13 @@ class OperationRecord(Record):
 
 
 class PendingOperation(Record):
-    """An Operation still PENDING: when it is due (seconds since the epoch) and how it will end."""
+    """An Operation still PENDING: when it started and when it is due (seconds since the epoch), and
+    how it will end."""
 
     id: str
     due: float
     fate: Fate
+    started: float = 0.0
 
 
 class IdempotencyRecord(Record):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import EmulatorError
 from ..routing import Call, Reply
 from .models import ConversationsBackend
 from .records import Accepted
@@ -36,6 +37,12 @@ def replace_configuration(call: Call) -> Reply:
 
 
 def patch_configuration(call: Call) -> Reply:
+    if not call.emulator.faults.documented_patch:
+        raise EmulatorError(
+            405,
+            "PATCH is not supported on Configurations: send the whole configuration with PUT",
+            headers={"Allow": "GET, PUT, DELETE"},
+        )
     body = call.json()
     key = call.headers.get("idempotency-key")
     return _accepted(_backend(call).patch_configuration(call.params["id"], body, call.base_url, key))
@@ -49,5 +56,5 @@ def delete_configuration(call: Call) -> Reply:
 def fetch_operation(call: Call) -> Reply:
     backend = _backend(call)
     doc = backend.get_operation(call.params["id"])
-    headers = {"Retry-After": str(backend.retry_after())} if doc["status"] == "PENDING" else {}
+    headers = {"Retry-After": str(backend.retry_after())} if doc["status"] in ("PENDING", "RUNNING") else {}
     return Reply(200, doc, headers)

@@ -39,6 +39,8 @@ SEEDED = "seeded"
 
 #: Fields of a Twilio-authored operator that the API never shows.
 HIDDEN_FOR_TWILIO = ("prompt", "trainingExamples")
+#: Twilio's code of a rule naming an operator that does not exist (live note I5).
+OPERATOR_NOT_FOUND = 70001
 
 
 class IntelligenceBackend(AccountBackend):
@@ -125,10 +127,11 @@ class IntelligenceBackend(AccountBackend):
         return self.render_operator(doc)
 
     def delete_operator(self, operator_id: str) -> None:
-        """``DELETE /v3/ControlPlane/Operators/{id}``: refused (409) while a configuration uses it."""
+        """``DELETE /v3/ControlPlane/Operators/{id}``: refused (409) while a configuration uses it; a
+        Twilio-authored operator is 404 "Operator not found", as live Twilio answers (I2)."""
         current = self._operator(operator_id)
-        if current.get("author") == "TWILIO":
-            raise EmulatorError(403, f"Operator {operator_id} is authored by Twilio and cannot be deleted")
+        if current.get("author") == "TWILIO":  # live Twilio: not "yours" to delete (I2)
+            raise EmulatorError(404, "Operator not found")
         for config in self.configurations.all():
             for rule in config["rules"]:
                 if any(op["id"] == operator_id for op in rule["operators"]):
@@ -312,8 +315,13 @@ class IntelligenceBackend(AccountBackend):
         operator_id = reference["id"]
         self.ensure_seeded()
         operator = self.operators.get(operator_id)
-        if operator is None:
-            raise bad_request(f"{where}.id", f"no operator {operator_id} exists in this account")
+        if operator is None:  # live Twilio: code 70001 naming the operator (I5)
+            raise EmulatorError(
+                400,
+                f"Invalid parameter '{where}.id': operator {operator_id} does not exist in this account",
+                code=OPERATOR_NOT_FOUND,
+                field=f"{where}.id",
+            )
         declared: dict[str, Any] = operator.get("parameters") or {}
         version = reference.get("version")
         if version is not None:

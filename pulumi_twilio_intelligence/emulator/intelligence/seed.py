@@ -1,6 +1,8 @@
 """Twilio-authored Language Operators, present in every account (author ``TWILIO``, read-only).
 
-Their ids are derived from the account, so they are the same in every run. Their version histories
+Their ids are the ones they have on live Twilio accounts (live note I9), the same in every account
+and every run, so that programs written against the emulator run unchanged on a real account; their
+prompts are hidden (left out of every answer, as the document says). Their version histories
 exercise the lifecycle: some have a DEPRECATED or RETIRED earlier version.
 """
 
@@ -10,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...models.operator import VersionStatus
-from ..ids import stable_id
 from .records import OperatorVersion
 
 _CREATED = "2025-06-01T00:00:00Z"
@@ -24,12 +25,14 @@ class TwilioOperator:
     """A Twilio-authored operator: its wire fields at the latest version, and every version's
     ``(status, date of the last status change)``, oldest first."""
 
+    id: str
     fields: dict[str, Any]
     history: tuple[tuple[VersionStatus, str | None], ...]
 
 
 _OPERATORS = (
     TwilioOperator(
+        "intelligence_operator_01kcrvw16kfa88qvgrfmr7y151",
         {
             "displayName": "Sentiment Analysis",
             "description": "Classifies the customer's overall sentiment in the conversation.",
@@ -41,6 +44,7 @@ _OPERATORS = (
         (("DEPRECATED", _DEPRECATED), ("ACTIVE", None)),
     ),
     TwilioOperator(
+        "intelligence_operator_01kcv35pnkeysaf6z6cqtbpegn",
         {
             "displayName": "Summary",
             "description": "Summarizes the conversation in a few sentences.",
@@ -54,6 +58,7 @@ _OPERATORS = (
         (("RETIRED", _RETIRED), ("ACTIVE", None)),
     ),
     TwilioOperator(
+        "intelligence_operator_01kea27sy7ffsafmtsfp17nzx4",
         {
             "displayName": "Next Best Response",
             "description": "Suggests the agent's next best response.",
@@ -65,6 +70,7 @@ _OPERATORS = (
         (("ACTIVE", None),),
     ),
     TwilioOperator(
+        "intelligence_operator_01kf34tcyefpyb1t4m0nbd8rxg",
         {
             "displayName": "Script Adherence",
             "description": "Scores how closely the agent followed the script.",
@@ -90,7 +96,7 @@ def twilio_operators(account: str) -> list[tuple[dict[str, Any], list[OperatorVe
     """``(operator, versions)`` pairs for an account; the operator (a wire body) is at its latest version."""
     out = []
     for template in _OPERATORS:
-        operator_id = stable_id("intelligence_operator", account, template.fields["displayName"])
+        operator_id = template.id
         operator = {"id": operator_id, **template.fields, "version": len(template.history), "author": "TWILIO"}
         versions = []
         for number, (status, changed) in enumerate(template.history, start=1):
