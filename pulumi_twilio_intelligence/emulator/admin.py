@@ -55,6 +55,8 @@ _FAULT_FIELDS = {
     "liveOperationStatuses": "live_operation_statuses",
     "documentedLimits": "documented_limits",
 }
+#: The fault fields that are on/off settings (JSON booleans); the others are numbers.
+_SWITCH_FIELDS = frozenset({"documentedPatch", "liveOperationStatuses", "documentedLimits"})
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -103,9 +105,16 @@ def admin_routes(emulator: Emulator, api_routes: frozenset[str] = frozenset()) -
             unknown = sorted(set(body) - set(_FAULT_FIELDS))
             if unknown:
                 raise ValueError(f"unknown fault fields {', '.join(unknown)} (known: {', '.join(_FAULT_FIELDS)})")
-            wrong = sorted(k for k, v in body.items() if isinstance(v, bool) or not isinstance(v, (int, float)))
+            wrong = sorted(
+                k
+                for k, v in body.items()
+                if k not in _SWITCH_FIELDS and (isinstance(v, bool) or not isinstance(v, (int, float)))
+            )
             if wrong:
                 raise ValueError(f"{', '.join(wrong)} must be numbers")
+            not_switched = sorted(k for k, v in body.items() if k in _SWITCH_FIELDS and not isinstance(v, bool))
+            if not_switched:
+                raise ValueError(f"{', '.join(not_switched)} must be true or false")
             emulator.faults.update(**{_FAULT_FIELDS[k]: v for k, v in body.items()})
         return JSONResponse(emulator.faults.as_dict())
 

@@ -247,3 +247,10 @@ def test_sources_are_validated_naming_the_field(twilio_http, clock):
     )
     unknown = "know_knowledgebase_01kcgy1ew0e9x8re6jq542zt8b"
     expect(call(twilio_http, "POST", KNOWLEDGE_SOURCES, kbId=unknown, json=TEXT), 404)
+
+
+def test_a_cancelled_creation_leaves_no_knowledge_base(twilio_emulator, twilio_http, clock):
+    twilio_emulator.faults.update(cancel_operations=1.0)
+    operation_id = accepted(call(twilio_http, "POST", KNOWLEDGE_BASES, json={"displayName": "kb"}))
+    assert done(twilio_http, clock, operation_id)["status"] == "CANCELLED"
+    assert expect(call(twilio_http, "GET", KNOWLEDGE_BASES), 200)["knowledgeBases"] == []

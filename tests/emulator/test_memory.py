@@ -343,13 +343,17 @@ def test_lists_page_newest_first_by_default(twilio_http, clock):
     assert "pageSize" in expect(call(twilio_http, "GET", MEMORY_STORES, params={"pageSize": 101}), 400)["message"]
 
 
-@pytest.mark.parametrize("fault", ["fail_operations", "stuck_operations"])
-def test_failed_and_stuck_operations(twilio_emulator, twilio_http, clock, fault):
+@pytest.mark.parametrize("fault", ["fail_operations", "stuck_operations", "cancel_operations"])
+def test_failed_stuck_and_cancelled_operations(twilio_emulator, twilio_http, clock, fault):
     twilio_emulator.faults.update(**{fault: 1.0})
     operation_id = accepted(call(twilio_http, "POST", MEMORY_STORES, json={"displayName": "support"}))
     store_id = expect(call(twilio_http, "GET", MEMORY_STORES), 200)["stores"][0]
     clock.advance(DELAY * 10)
     result = memory_operation(twilio_http, operation_id)
+    if fault == "cancel_operations":  # nothing was created
+        assert result["status"] == "CANCELLED" and "completedAt" in result
+        expect(fetch_store(twilio_http, store_id), 404)
+        return
     store = expect(fetch_store(twilio_http, store_id), 200)
     if fault == "fail_operations":
         assert (result["status"], store["status"]) == ("FAILED", "FAILED")

@@ -206,7 +206,8 @@ def mocks() -> Iterator[Mocks]:
     try:
         yield mocks
     finally:
-        asyncio.set_event_loop(None)
+        # later tests get a fresh current loop, as if none had been set (Pulumi's SDK asks for one)
+        asyncio.set_event_loop(asyncio.new_event_loop())
         loop.close()
 
 
