@@ -30,7 +30,8 @@ from tests.fleet_setup import (
 pytestmark = pytest.mark.integration
 
 #: What one tenant's TenantIntelligence makes in its account.
-ONE_SET = {"operator": 1, "intelligence_configuration": 1, "conversation_configuration": 1}
+#: TenantIntelligence without memory_store_id makes its own Memory Store.
+ONE_SET = {"memory_store": 1, "operator": 1, "intelligence_configuration": 1, "conversation_configuration": 1}
 
 
 def expected(spec: TenantSpec) -> dict[str, int]:
@@ -84,7 +85,7 @@ def test_local_executor_up_then_again_with_a_failing_tenant_then_prune(tmp_path:
         assert {t: r["result"] for t, r in records(summary).items()} == dict.fromkeys(
             [s.name for s in specs], "succeeded"
         )
-        assert all(r["changes"] == {"create": 5} for r in records(summary).values()), records(summary)
+        assert all(r["changes"] == {"create": 6} for r in records(summary).values()), records(summary)
         for spec in specs:
             assert objects(emulator, account_of(emulator, spec)) == expected(spec), spec
         assert "up: 3 succeeded, 0 failed" in first.stdout
@@ -122,7 +123,7 @@ def test_local_executor_up_then_again_with_a_failing_tenant_then_prune(tmp_path:
         assert pruned.returncode == 0, pruned.stdout + pruned.stderr
         assert records(summary)["tenant-01"]["changes"] == {}
         assert records(summary)["tenant-02"]["result"] == "succeeded"
-        assert records(summary)["tenant-02"]["changes"] == {"delete": 5}
+        assert records(summary)["tenant-02"]["changes"] == {"delete": 6}
         assert objects(emulator, specs[1].account_sid) == {}
         status = run_fleet(fleet, env, "status", json_path=summary)
         assert status.returncode == 0 and set(records(summary)) == {"tenant-01", "tenant-03"}
