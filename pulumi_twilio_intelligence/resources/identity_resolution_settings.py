@@ -15,11 +15,11 @@ from ..client import IDENTITY_RESOLUTION_SETTINGS, MEMORY_STORES
 from ..models import IdentityResolutionSettings as IdentityResolutionSettingsModel
 from ..models import IdentityResolutionSettingsUpdate
 from ..models.memory_store import MEMORY_STORE_ID_PATTERN
-from ._check import reference_check
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
 from .args import IdentifierConfigArgsDict
+from .memory_store import IN_MEMORY_STORE
 
 IDENTITY_RESOLUTION = ResourceSpec(
     type_name="IdentityResolutionSettings",
@@ -37,7 +37,7 @@ IDENTITY_RESOLUTION = ResourceSpec(
     create_method="PUT",
     etag=True,
     deletable=False,
-    online_checks=(reference_check("memory_store_id", MEMORY_STORES, "Memory Store", pattern=MEMORY_STORE_ID_PATTERN),),
+    online_checks=(IN_MEMORY_STORE,),
 )
 
 

@@ -17,6 +17,7 @@ from ..errors import TwilioApiError, TwilioError
 from ..models import MemoryStore as MemoryStoreModel
 from ..models import MemoryStoreCreate, MemoryStoreUpdate
 from ..models.memory_store import MAX_MEMORY_STORES, MEMORY_STORE_ID_PATTERN
+from ._check import reference_check
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
@@ -39,6 +40,9 @@ def explain_store_limit(collection: Collection, error: TwilioApiError) -> Twilio
         'you no longer need, or manage an existing store with existing_id="mem_store_..."'
     )
 
+
+#: The online check of the objects that live in a Memory Store: ``memory_store_id`` names an existing store.
+IN_MEMORY_STORE = reference_check("memory_store_id", MEMORY_STORES, "Memory Store", pattern=MEMORY_STORE_ID_PATTERN)
 
 MEMORY_STORE = ResourceSpec(
     type_name="MemoryStore",

@@ -17,11 +17,11 @@ from ..models import TraitGroup as TraitGroupModel
 from ..models import TraitGroupCreate, TraitGroupUpdate
 from ..models.memory_store import MEMORY_STORE_ID_PATTERN
 from ..models.trait_group import DELETE_TRAIT
-from ._check import reference_check
 from ._provider import TwilioProvider
 from ._resource import MODULE, TwilioResource
 from ._spec import ResourceSpec
 from .args import TraitDefinitionArgsDict
+from .memory_store import IN_MEMORY_STORE
 
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
@@ -65,7 +65,7 @@ TRAIT_GROUP = ResourceSpec(
     etag=True,
     normalise=_normalise,
     update_body=patch_traits,
-    online_checks=(reference_check("memory_store_id", MEMORY_STORES, "Memory Store", pattern=MEMORY_STORE_ID_PATTERN),),
+    online_checks=(IN_MEMORY_STORE,),
 )
 
 
