@@ -18,7 +18,12 @@
                                                            holdSeconds}``: hold the answer to the next
                                                            successful request on that route once it is
                                                            committed (crash tests; :mod:`.hooks`)
-``GET /__emulator/hooks``                                  ``{armed, committed: [{route, id, at}]}``
+``GET /__emulator/hooks``                                  ``{armed, committed: [{route, id, operation,
+                                                           statusUrl, at}]}``: ``id`` the object the
+                                                           answer names, ``operation`` and
+                                                           ``statusUrl`` the Operation of a 202
+                                                           (``null`` otherwise): a Memory or Knowledge
+                                                           create's id is its Operation's ``result.id``
 ``DELETE /__emulator/hooks``                               disarm, forget, release held answers
 =========================================================  ==============================================
 

@@ -94,7 +94,7 @@ def _endpoint(emulator: Emulator, routes: dict[str, list[Served]]) -> Any:
             )
             with emulator.store.transaction():
                 reply = route.handler(call)
-            await emulator.hooks.after_commit(f"{route.method} {template}", reply.status, reply.body)
+            await emulator.hooks.after_commit(f"{route.method} {template}", reply.status, reply.body, reply.headers)
         except EmulatorError as error:
             return _error_response(service, error)
         except Exception:

@@ -18,9 +18,11 @@ from pulumi_twilio_intelligence.emulator import DEMO_ACCOUNT_SID, DEMO_AUTH_TOKE
 from tests.conftest import eventually
 from tests.emulator.helpers import (
     CONVERSATION_CONFIGURATIONS,
+    MEMORY_STORES,
     OPERATION,
     OPERATOR,
     OPERATORS,
+    TRAIT_GROUPS,
     accepted,
     call,
     conversation_body,
@@ -268,7 +270,45 @@ def test_a_commit_hook_holds_the_answer_of_a_committed_create_until_released():
             listed = expect(call(other, "GET", OPERATORS), 200)["items"]
         assert committed[0]["route"] == f"POST {OPERATORS}"
         assert committed[0]["id"] in [o["id"] for o in listed] and not answer  # committed, not answered yet
+        assert committed[0]["operation"] is None and committed[0]["statusUrl"] is None  # a synchronous create
         assert server.admin("DELETE", "hooks").json() == {"armed": {}, "committed": []}
         sender.join(timeout=30)
         assert expect(answer[0], 201)["id"] == committed[0]["id"]
         expect(call(client, "POST", OPERATORS, json=operator_body(displayName="next")), 201)  # fired once
+
+
+def test_a_commit_hook_on_a_route_template_records_the_operation_of_an_asynchronous_create():
+    """A Memory create answers 202 without the object's id: the hook records its Operation (the
+    ``Operation-Id`` and ``Location`` of the held answer), whose ``result.id`` names the object. The
+    route is the template as written, so it matches a create in any store."""
+    with EmulatorProcess(["--operation-delay", "0"]) as server, api(server) as client:
+        store_answer = call(client, "POST", MEMORY_STORES, json={"displayName": "hooked"})
+        store = eventually(
+            lambda: client.get(store_answer.headers["Location"]).json().get("result", {}).get("id"),
+            timeout=60,
+            what="the store created",
+        )
+        route = f"POST {TRAIT_GROUPS}"
+        server.admin("POST", "hooks", json={"route": route, "holdSeconds": 60})
+        answer: list[httpx.Response] = []
+        group = {"displayName": "Contact", "traits": {"email": {"dataType": "STRING"}}}
+        sender = threading.Thread(
+            target=lambda: answer.append(call(client, "POST", TRAIT_GROUPS, storeId=store, json=group))
+        )
+        sender.start()
+        [committed] = eventually(
+            lambda: server.admin("GET", "hooks").json()["committed"], timeout=60, what="the create committed"
+        )
+        assert (committed["route"], committed["id"]) == (route, None) and not answer
+        assert committed["operation"].startswith("mem_operation_")
+        operation = expect(client.get(committed["statusUrl"]), 200)  # readable while the answer is held
+        assert operation["operationId"] == committed["operation"]
+        server.admin("DELETE", "hooks")
+        sender.join(timeout=30)
+        expect(answer[0], 202)
+        assert answer[0].headers["Operation-Id"] == committed["operation"]
+        assert answer[0].headers["Location"] == committed["statusUrl"]
+        result = eventually(
+            lambda: client.get(committed["statusUrl"]).json().get("result"), timeout=60, what="the Operation done"
+        )
+        assert result["id"] == "Contact"  # a trait group's id is its name
