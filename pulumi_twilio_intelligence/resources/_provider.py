@@ -264,7 +264,7 @@ class TwilioProvider(ResourceProvider):
         if holder is not None:
             raise DuplicateNameError(
                 f"{identity}: {holder} is creating a {spec.title} named {name!r} in this deployment too; give one "
-                f"of them another display_name, or set {ALLOW_DUPLICATE}=True on this one",
+                f"of them another {spec.display_name}, or set {ALLOW_DUPLICATE}=True on this one",
                 [],
             )
         try:

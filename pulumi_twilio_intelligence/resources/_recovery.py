@@ -3,9 +3,10 @@
 A create can be committed by Twilio and still never reach the state: the answer is lost (a read
 timeout, a dropped connection, a 5xx after the commit), or the ``pulumi`` CLI, the provider process
 or the whole machine dies between Twilio's commit and the engine's checkpoint. Synchronous creates
-(Operators, Intelligence Configurations) carry no Idempotency-Key (Twilio documents none), so the
-next ``pulumi up`` would make the object again. Hence, for every resource type whose spec names a
-``display_name``:
+(Operators, Intelligence Configurations, knowledge sources) carry no Idempotency-Key (Twilio
+documents none), so the next ``pulumi up`` would make the object again (asynchronous creates replay
+their Operation under the same Idempotency-Key instead). Hence, for every resource type whose spec
+names a ``display_name`` (a knowledge source's ``name``):
 
 1. **Before a create**, the provider looks at the objects of the collection (one listing per
    resource type per deployment, :mod:`._listing`) that have the desired display name, leaving out
@@ -130,7 +131,7 @@ def lost_create(
         f"{who(spec, props)}: a {spec.title} named {name!r} already exists in this account ({reasons}), and "
         f"creating another would give two {spec.title}s the same name. To manage the existing one with this "
         f'resource, set {EXISTING_ID}="{ids[0]}"; to create a second one all the same, set '
-        f"{ALLOW_DUPLICATE}=True; or change display_name",
+        f"{ALLOW_DUPLICATE}=True; or change {spec.display_name}",
         ids,
     )
 
@@ -188,8 +189,13 @@ def find_created(
 
 
 def identical(spec: ResourceSpec, item: dict[str, Any], props: dict[str, Any]) -> bool:
-    """Whether an object (wire shape) has exactly the inputs in ``props`` (canonical forms)."""
+    """Whether an object (wire shape) has exactly the inputs in ``props`` (canonical forms). The
+    inputs Twilio's answer cannot hold are taken as in ``props``: the parent (the object was listed
+    or fetched inside it) and the provider's ``extra_inputs`` (a knowledge file's path and digest)."""
     remote = parse_response(spec.response_model, item, method="GET", path=spec.endpoint.path).to_python()
+    for implied in (spec.parent, *spec.extra_inputs):
+        if implied:
+            remote[implied] = props.get(implied)
     return not spec.changed_fields(remote, props)
 
 

@@ -78,8 +78,8 @@ def upload_file(collection: Collection, props: dict[str, Any], created: dict[str
             the upload failed (after the REST layer's retries).
     """
     path = props.get(FILE_PATH)
-    if not path:
-        return
+    if not path or created.get("status") not in (None, "SCHEDULED"):
+        return  # not a file, or one uploaded already (a lost create adopted after its upload)
     source: dict[str, Any] = created["source"] if isinstance(created.get("source"), dict) else {}
     url = source.get("importUrl")
     if not isinstance(url, str) or not url:
@@ -160,6 +160,8 @@ KNOWLEDGE = ResourceSpec(
     },
     derive=derive_file_source,
     after_create=upload_file,
+    display_name="name",  # a create is synchronous (no Idempotency-Key): looked for by name first
+    pristine=lambda _item: True,  # sources have no version: the name and every input must match
     online_checks=(
         reference_check("knowledge_base_id", KNOWLEDGE_BASES, "Knowledge Base", pattern=KNOWLEDGE_BASE_ID_PATTERN),
     ),
@@ -183,6 +185,7 @@ class KnowledgeArgs:
     source: pulumi.Input[KnowledgeSourceArgsDict] | None = None
     file_path: pulumi.Input[str] | None = None
     existing_id: pulumi.Input[str] | None = None
+    allow_duplicate_display_name: pulumi.Input[bool] | None = None
 
 
 class Knowledge(TwilioResource, module=MODULE, name="Knowledge"):
@@ -198,7 +201,10 @@ class Knowledge(TwilioResource, module=MODULE, name="Knowledge"):
     (type, size, SHA-256) and uploaded to the create's ``importUrl`` without Twilio's credentials.
     ``name``, ``description`` and a text's ``content`` update in place (``PATCH``; new content is
     processed again, and awaited); another source ``type``, web ``url`` or file content makes a new
-    source (a replacement). At preview, with credentials, the base must exist.
+    source (a replacement). At preview, with credentials, the base must exist. The create has no
+    Idempotency-Key: it first looks for a source of the base with this ``name`` (crash safety: one
+    with exactly these inputs is the lost create of an interrupted run and is adopted; another is
+    refused unless ``allow_duplicate_display_name=True``).
     """
 
     knowledge_base_id: pulumi.Output[str]
@@ -230,6 +236,7 @@ class Knowledge(TwilioResource, module=MODULE, name="Knowledge"):
         source: pulumi.Input[KnowledgeSourceArgsDict] | None = None,
         file_path: pulumi.Input[str] | None = None,
         existing_id: pulumi.Input[str] | None = None,
+        allow_duplicate_display_name: pulumi.Input[bool] | None = None,
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:

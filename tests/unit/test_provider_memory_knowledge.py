@@ -30,6 +30,7 @@ from pulumi_twilio_intelligence.resources import (
 from pulumi_twilio_intelligence.testing import InProcessEmulator
 
 from .conftest import CONVERSATION, Factory, FakeTime, Recorder, to_engine
+from .test_provider_reliability import LoseAnswer
 
 MEMORY = "https://memory.twilio.com/v1/ControlPlane/Stores"
 KNOWLEDGE_BASES = "https://knowledge.twilio.com/v2/ControlPlane/KnowledgeBases"
@@ -241,6 +242,44 @@ def test_a_text_source_is_created_processed_and_updated_in_place(make_provider: 
     assert provider.diff(created.id, to_engine(updated.outs), to_engine(web)).replaces == ["source"]
 
 
+def test_a_knowledge_source_committed_before_a_crash_is_adopted_by_the_next_up(
+    make_provider: Factory, twilio: InProcessEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A source's create is synchronous and has no Idempotency-Key: the next run finds the source
+    the killed run made by its name and inputs in its base (the parent is implied), and sends no create."""
+    kb = base_id(make_provider)
+    lost = make_provider(KnowledgeProvider).create(to_engine(text_source(kb)))
+    recorder = Recorder(twilio.transport)
+    with use_transport(recorder):
+        again = make_provider(KnowledgeProvider).create(to_engine(text_source(kb)))
+    assert again.id == lost.id and [r.method for r in recorder.requests] == ["GET"]  # one listing, no write
+    assert f"adopted knowledge source {lost.id.split('/')[1]}" in capsys.readouterr().err
+    assert twilio.custom_resources()["knowledge"] == 1
+
+
+def test_a_knowledge_create_whose_answer_was_lost_adopts_the_source_twilio_made(
+    make_provider: Factory, twilio: InProcessEmulator, capsys: pytest.CaptureFixture[str], sleeps: list[float]
+) -> None:
+    kb = base_id(make_provider)
+    with use_transport(LoseAnswer(twilio.transport, reach=True)):
+        created = make_provider(KnowledgeProvider).create(to_engine(text_source(kb)))
+    assert twilio.custom_resources()["knowledge"] == 1 and created.outs["status"] == "COMPLETED"
+    assert f"Twilio had created it all the same: adopted {created.id.split('/')[1]}" in capsys.readouterr().err
+
+
+def test_a_second_knowledge_source_with_the_same_name_in_a_base_is_refused_unless_allowed(
+    make_provider: Factory, twilio: InProcessEmulator
+) -> None:
+    kb = base_id(make_provider)
+    make_provider(KnowledgeProvider).create(to_engine({**text_source(kb), "description": "someone else's"}))
+    with pytest.raises(TwilioError, match=r"or change name$"):
+        make_provider(KnowledgeProvider).create(to_engine(text_source(kb)))
+    make_provider(KnowledgeProvider).create(to_engine({**text_source(kb), "allow_duplicate_display_name": True}))
+    other_kb = base_id(make_provider, display_name="other-knowledge")
+    make_provider(KnowledgeProvider).create(to_engine(text_source(other_kb)))  # another base: no conflict
+    assert twilio.custom_resources()["knowledge"] == 3
+
+
 def test_a_web_source_with_twilios_defaults_has_no_diff(make_provider: Factory) -> None:
     kb = base_id(make_provider)
     provider = make_provider(KnowledgeProvider)
@@ -340,7 +379,7 @@ def test_rule_knowledge_references_are_checked(make_provider: Factory, api: http
     kb = base_id(make_provider)
     text = make_provider(KnowledgeProvider).create(to_engine(text_source(kb)))
     web = make_provider(KnowledgeProvider).create(
-        to_engine({**text_source(kb), "source": {"type": "Web", "url": "https://example.com/faq"}})
+        to_engine({**text_source(kb), "name": "FAQ", "source": {"type": "Web", "url": "https://example.com/faq"}})
     )
     operator = api.post(
         "https://intelligence.twilio.com/v3/ControlPlane/Operators",
