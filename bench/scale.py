@@ -9,7 +9,9 @@ emulator served against the minimum the operation needs, and for create and dest
 the dynamic provider server's 4 threads used to put on them, ``ceil(N_async / 4) x delay + engine
 floor`` (the floor: the no-op ``up`` of the same stack), with measured / bound; then the provider
 process's peak memory. The same again at ``--latency-ms`` (default 100) added to every answer. Then
-the provider's own cost: 200 Operator creates through the provider against the same requests sent
+the create and destroy of the largest stack again with the engine's checkpoints off
+(``PULUMI_SKIP_CHECKPOINTS=true``), which shows how much of them is the engine rewriting its state
+file after every step. Then the provider's own cost: 200 Operator creates through the provider against the same requests sent
 with plain httpx, in one process. Last, the issue's goals, each with its figure.
 
     PULUMI_ROOT=~/.cache/pulumi-twilio-intelligence/pulumi-3.259.0 .venv/bin/python -m bench.scale
@@ -233,6 +235,38 @@ def print_rows(n: int, latency: float, rows: list[Row], peak_mib: float) -> None
     print(f"provider process peak memory: {peak_mib:.0f} MB", flush=True)
 
 
+def checkpoint_cost(emulator: EmulatorProcess, n: int, rows: list[Row]) -> tuple[float, float]:
+    """Create and destroy of the stack of ``n`` again, with the engine's checkpoints off
+    (``PULUMI_SKIP_CHECKPOINTS=true``: the engine then writes the state once, at the end, instead of
+    rewriting the whole state file after every step); their wall times (seconds). The difference to
+    the rows' create and destroy is what the engine spends on its checkpoints (an engine cost, which
+    grows with N squared on a file backend), not the provider's."""
+    with tempfile.TemporaryDirectory() as scratch:
+        emulator.admin("POST", "reset")
+        stack = local_stack(
+            "bench",
+            project_name="scale",
+            root=Path(scratch),
+            program=program(n),
+            emulator_url=emulator.url,
+            env={"PULUMI_SKIP_CHECKPOINTS": "true"},
+        )
+        started = time.perf_counter()
+        stack.up(parallel=PARALLEL)
+        create = time.perf_counter() - started
+        started = time.perf_counter()
+        stack.destroy(parallel=PARALLEL)
+        destroy = time.perf_counter() - started
+        stack.workspace.remove_stack("bench")
+    bound = next(row.bound for row in rows if row.name == "create") or float("nan")
+    print(
+        f"without the engine's checkpoints (PULUMI_SKIP_CHECKPOINTS=true), N={n}: create {create:.2f} s "
+        f"({create / bound:.2f} x the 4-worker bound), destroy {destroy:.2f} s ({destroy / bound:.2f} x)",
+        flush=True,
+    )
+    return create, destroy
+
+
 # -- the provider's own cost -----------------------------------------------------------------------
 
 
@@ -318,10 +352,11 @@ def main(argv: list[str] | None = None) -> int:
                 print_rows(n, latency, rows, peak)
                 results[(latency, n)] = ({r.name: r for r in rows}, peak)
         emulator.admin("POST", "faults", {"latencyMs": 0})
+        biggest = max(sizes)
+        checkpoint_cost(emulator, biggest, list(results[(0.0, biggest)][0].values()))
         wall_ratio, _cpu = provider_overhead(emulator)
 
     print("\ngoals")
-    biggest = max(sizes)
     rows, _ = results[(0.0, biggest)]
     for name in ("create", "destroy"):
         row = rows[name]
