@@ -1,18 +1,19 @@
 """Speed at scale: each Pulumi operation on a stack of N resources, with the real engine, against the
 emulator server (figures, not a test).
 
-The stack (``N`` = 20, 80, 200 by default, also 1000 with ``--large``): N/2 Operators, N/4 Intelligence
-Configurations each pinning two of those operators at their ``version``, N/4 Conversation
-Configurations each attaching one of those configurations. Operations take ``--operation-delay``
-seconds (default 1). For each N it prints, per operation, the wall time, the API requests the
-emulator served against the minimum the operation needs, and for create and destroy the bound that
-the dynamic provider server's 4 threads used to put on them, ``ceil(N_async / 4) x delay + engine
-floor`` (the floor: the no-op ``up`` of the same stack), with measured / bound; then the provider
-process's peak memory. The same again at ``--latency-ms`` (default 100) added to every answer. Then
-the create and destroy of the largest stack again with the engine's checkpoints off
+The stack (``N`` = 20, 80, 200 by default, also 1000 with ``--large``): N/2 Operators, N/4
+Intelligence Configurations each pinning two of those operators at their ``version``, N/4 Conversation
+Configurations each attaching one of those configurations, and the Memory Store they use. Operations
+take ``--operation-delay`` seconds (default 1). For each N it prints, per operation, the wall time,
+the API requests the emulator served against the minimum the operation needs, and for create and
+destroy the bound that the dynamic provider server's 4 threads used to put on them, ``ceil(N_async /
+4) x delay + engine floor`` (the floor: the no-op ``up`` of the same stack), with measured / bound;
+then the provider process's peak memory. The same again at ``--latency-ms`` (default 100) added to
+every answer. Then the create and destroy of the largest stack again with the engine's checkpoints off
 (``PULUMI_SKIP_CHECKPOINTS=true``), which shows how much of them is the engine rewriting its state
-file after every step. Then the provider's own cost: 200 Operator creates through the provider against the same requests sent
-with plain httpx, in one process. Last, the issue's goals, each with its figure.
+file after every step. Then the provider's own cost: 200 Operator creates through the provider against
+the same requests sent with plain httpx, in one process. Last, the issue's goals, each with its
+figure.
 
     PULUMI_ROOT=~/.cache/pulumi-twilio-intelligence/pulumi-3.259.0 .venv/bin/python -m bench.scale
 
@@ -178,15 +179,16 @@ def measure_stack(emulator: EmulatorProcess, n: int, delay: float, runs: int) ->
     edit_ic, edit_cc = (edited + 1) // 2, edited // 2
     polls = 1 if delay <= 1 else math.ceil(delay)  # the emulator's Retry-After is ceil(delay)
     rows = {
-        # a write per object, an Operation's polls and fetch, and crash safety's one listing per
-        # synchronous collection and deployment (Operators, Intelligence Configurations: 1 page each)
-        "create": Row("create", minimum=n_ops + n_ic + n_cc * (2 + polls) + 2),
+        # a write per object, an Operation's polls and fetch (the Conversation Configurations and the
+        # Memory Store they share), and crash safety's one listing per collection with display names
+        # and deployment (Operators, Intelligence and Conversation Configurations: 1 page each)
+        "create": Row("create", minimum=n_ops + n_ic + (n_cc + 1) * (2 + polls) + 3),
         "preview": Row("no-op preview"),
         "up": Row("no-op up"),
-        "refresh": Row("refresh", minimum=n),
+        "refresh": Row("refresh", minimum=n + 1),
         "after": Row("up after refresh"),
         "edit": Row(f"edit {edited} resources", minimum=edit_ic + edit_cc * (2 + polls)),
-        "destroy": Row("destroy", minimum=n_ops + n_ic + n_cc * (1 + polls)),
+        "destroy": Row("destroy", minimum=n_ops + n_ic + (n_cc + 1) * (1 + polls)),
     }
     peak = 0
     for _ in range(runs):
@@ -216,7 +218,7 @@ def measure_stack(emulator: EmulatorProcess, n: int, delay: float, runs: int) ->
             stack.workspace.remove_stack("bench")
     floor = rows["up"].wall
     for key in ("create", "destroy"):
-        rows[key].bound = math.ceil(n_cc / 4) * delay + floor
+        rows[key].bound = math.ceil((n_cc + 1) / 4) * delay + floor  # the configurations and their store
     return list(rows.values()), peak / 1024
 
 
