@@ -1,16 +1,19 @@
 """Speed at scale: each Pulumi operation on a stack of N resources, with the real engine, against the
 emulator server (figures, not a test).
 
-The stack (``N`` = 20, 80, 200 by default, also 1000 with ``--large``): N/2 Operators, N/4 Intelligence
-Configurations each pinning two of those operators at their ``version``, N/4 Conversation
-Configurations each attaching one of those configurations. Operations take ``--operation-delay``
-seconds (default 1). For each N it prints, per operation, the wall time, the API requests the
-emulator served against the minimum the operation needs, and for create and destroy the bound that
-the dynamic provider server's 4 threads used to put on them, ``ceil(N_async / 4) x delay + engine
-floor`` (the floor: the no-op ``up`` of the same stack), with measured / bound; then the provider
-process's peak memory. The same again at ``--latency-ms`` (default 100) added to every answer. Then
-the provider's own cost: 200 Operator creates through the provider against the same requests sent
-with plain httpx, in one process. Last, the issue's goals, each with its figure.
+The stack (``N`` = 20, 80, 200 by default, also 1000 with ``--large``): N/2 Operators, N/4
+Intelligence Configurations each pinning two of those operators at their ``version``, N/4 Conversation
+Configurations each attaching one of those configurations, and the Memory Store they use. Operations
+take ``--operation-delay`` seconds (default 1). For each N it prints, per operation, the wall time,
+the API requests the emulator served against the minimum the operation needs, and for create and
+destroy the bound that the dynamic provider server's 4 threads used to put on them, ``ceil(N_async /
+4) x delay + engine floor`` (the floor: the no-op ``up`` of the same stack), with measured / bound;
+then the provider process's peak memory. The same again at ``--latency-ms`` (default 100) added to
+every answer. Then the create and destroy of the largest stack again with the engine's checkpoints off
+(``PULUMI_SKIP_CHECKPOINTS=true``), which shows how much of them is the engine rewriting its state
+file after every step. Then the provider's own cost: 200 Operator creates through the provider against
+the same requests sent with plain httpx, in one process. Last, the issue's goals, each with its
+figure.
 
     PULUMI_ROOT=~/.cache/pulumi-twilio-intelligence/pulumi-3.259.0 .venv/bin/python -m bench.scale
 
@@ -176,15 +179,16 @@ def measure_stack(emulator: EmulatorProcess, n: int, delay: float, runs: int) ->
     edit_ic, edit_cc = (edited + 1) // 2, edited // 2
     polls = 1 if delay <= 1 else math.ceil(delay)  # the emulator's Retry-After is ceil(delay)
     rows = {
-        # a write per object, an Operation's polls and fetch, and crash safety's one listing per
-        # synchronous collection and deployment (Operators, Intelligence Configurations: 1 page each)
-        "create": Row("create", minimum=n_ops + n_ic + n_cc * (2 + polls) + 2),
+        # a write per object, an Operation's polls and fetch (the Conversation Configurations and the
+        # Memory Store they share), and crash safety's one listing per collection with display names
+        # and deployment (Operators, Intelligence and Conversation Configurations: 1 page each)
+        "create": Row("create", minimum=n_ops + n_ic + (n_cc + 1) * (2 + polls) + 3),
         "preview": Row("no-op preview"),
         "up": Row("no-op up"),
-        "refresh": Row("refresh", minimum=n),
+        "refresh": Row("refresh", minimum=n + 1),
         "after": Row("up after refresh"),
         "edit": Row(f"edit {edited} resources", minimum=edit_ic + edit_cc * (2 + polls)),
-        "destroy": Row("destroy", minimum=n_ops + n_ic + n_cc * (1 + polls)),
+        "destroy": Row("destroy", minimum=n_ops + n_ic + (n_cc + 1) * (1 + polls)),
     }
     peak = 0
     for _ in range(runs):
@@ -214,7 +218,7 @@ def measure_stack(emulator: EmulatorProcess, n: int, delay: float, runs: int) ->
             stack.workspace.remove_stack("bench")
     floor = rows["up"].wall
     for key in ("create", "destroy"):
-        rows[key].bound = math.ceil(n_cc / 4) * delay + floor
+        rows[key].bound = math.ceil((n_cc + 1) / 4) * delay + floor  # the configurations and their store
     return list(rows.values()), peak / 1024
 
 
@@ -231,6 +235,38 @@ def print_rows(n: int, latency: float, rows: list[Row], peak_mib: float) -> None
         requests = f"{row.count} ({row.minimum})"
         print(f"{row.name:<22} {row.wall:7.2f} {requests:>19} {bound} {ratio}")
     print(f"provider process peak memory: {peak_mib:.0f} MB", flush=True)
+
+
+def checkpoint_cost(emulator: EmulatorProcess, n: int, rows: list[Row]) -> tuple[float, float]:
+    """Create and destroy of the stack of ``n`` again, with the engine's checkpoints off
+    (``PULUMI_SKIP_CHECKPOINTS=true``: the engine then writes the state once, at the end, instead of
+    rewriting the whole state file after every step); their wall times (seconds). The difference to
+    the rows' create and destroy is what the engine spends on its checkpoints (an engine cost, which
+    grows with N squared on a file backend), not the provider's."""
+    with tempfile.TemporaryDirectory() as scratch:
+        emulator.admin("POST", "reset")
+        stack = local_stack(
+            "bench",
+            project_name="scale",
+            root=Path(scratch),
+            program=program(n),
+            emulator_url=emulator.url,
+            env={"PULUMI_SKIP_CHECKPOINTS": "true"},
+        )
+        started = time.perf_counter()
+        stack.up(parallel=PARALLEL)
+        create = time.perf_counter() - started
+        started = time.perf_counter()
+        stack.destroy(parallel=PARALLEL)
+        destroy = time.perf_counter() - started
+        stack.workspace.remove_stack("bench")
+    bound = next(row.bound for row in rows if row.name == "create") or float("nan")
+    print(
+        f"without the engine's checkpoints (PULUMI_SKIP_CHECKPOINTS=true), N={n}: create {create:.2f} s "
+        f"({create / bound:.2f} x the 4-worker bound), destroy {destroy:.2f} s ({destroy / bound:.2f} x)",
+        flush=True,
+    )
+    return create, destroy
 
 
 # -- the provider's own cost -----------------------------------------------------------------------
@@ -318,10 +354,11 @@ def main(argv: list[str] | None = None) -> int:
                 print_rows(n, latency, rows, peak)
                 results[(latency, n)] = ({r.name: r for r in rows}, peak)
         emulator.admin("POST", "faults", {"latencyMs": 0})
+        biggest = max(sizes)
+        checkpoint_cost(emulator, biggest, list(results[(0.0, biggest)][0].values()))
         wall_ratio, _cpu = provider_overhead(emulator)
 
     print("\ngoals")
-    biggest = max(sizes)
     rows, _ = results[(0.0, biggest)]
     for name in ("create", "destroy"):
         row = rows[name]

@@ -201,7 +201,6 @@ class TwilioClient:
             or any(k.lower() == "idempotency-key" for k in (headers or {}))
         )
         client = self._client() if authenticated else self._anonymous_client()
-        secrets = self.settings.secrets()
 
         def attempt() -> httpx.Response:
             response = client.request(
@@ -210,7 +209,7 @@ class TwilioClient:
             date = self._note_date(response)
             if response.is_success:
                 return response
-            error = api_error(response, secrets)
+            error = api_error(response, self.settings.secrets())
             if status_is_retryable(response.status_code, replay_safe=replay_safe):
                 raise RetryableStatus(error, parse_retry_after(response.headers.get("Retry-After"), now=date))
             raise error
@@ -245,7 +244,7 @@ class TwilioClient:
         except httpx.HTTPError as exc:
             path = httpx.URL(url).path
             raise TwilioConnectionError(
-                scrub(f"{method} {path} failed: {type(exc).__name__}: {exc}", secrets),
+                scrub(f"{method} {path} failed: {type(exc).__name__}: {exc}", self.settings.secrets()),
                 method=method,
                 path=path,
                 may_have_reached_twilio=not isinstance(exc, NOT_SENT),

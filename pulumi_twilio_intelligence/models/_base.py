@@ -54,6 +54,12 @@ def python_name(field_name: str) -> str:
     return field_name[:-1] if field_name.endswith("_") else field_name
 
 
+@functools.cache
+def _has_renamed_fields(cls: type[BaseModel]) -> bool:
+    """Whether a field of ``cls`` has a Python key other than its name (``from_`` -> ``from``)."""
+    return any(python_name(name) != name for name in cls.model_fields)
+
+
 class WireModel(BaseModel):
     """Base class of all Twilio wire models (pydantic v2)."""
 
@@ -84,9 +90,9 @@ class WireModel(BaseModel):
         data = handler(self)
         if not isinstance(data, dict):
             return data
-        for key in self.model_extra or {}:
+        for key in self.model_extra or ():
             data.pop(key, None)
-        if info.by_alias:
+        if info.by_alias or not _has_renamed_fields(type(self)):
             return data
         return {python_name(k): v for k, v in data.items()}
 

@@ -30,7 +30,7 @@ class KnownObjects:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[Hashable, Future[Any]] = {}
+        self._entries: dict[Hashable, Future[Any] | _Answer] = {}
         self._under: dict[Hashable, set[Hashable]] = {}
 
     def lookup(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -46,6 +46,7 @@ class KnownObjects:
                 entry = self._entries[key] = Future()
         if not owner:
             return entry.result()  # type: ignore[no-any-return]
+        assert isinstance(entry, Future)
         try:
             value = compute()
         except BaseException as exc:
@@ -60,8 +61,7 @@ class KnownObjects:
     def store(self, key: Hashable, value: Any, *, under: Hashable | None = None) -> None:
         """Remember ``value`` as the answer for ``key`` (replacing any other); with ``under``, it is
         forgotten with that key too (an operator version's answer with its operator)."""
-        entry: Future[Any] = Future()
-        entry.set_result(value)
+        entry = _Answer(value)
         with self._lock:
             self._entries[key] = entry
             if under is not None:
@@ -76,6 +76,19 @@ class KnownObjects:
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
+
+
+class _Answer:
+    """A stored answer: what :meth:`KnownObjects.store` keeps (a resolved ``Future`` costs a
+    ``threading.Condition`` per object; this is read the same way)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
 
 
 _lock = threading.Lock()

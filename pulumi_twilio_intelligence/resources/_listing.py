@@ -12,7 +12,8 @@ lists again after a write whose answer was lost.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ..client import MAX_PAGE_SIZE, Collection
@@ -21,7 +22,7 @@ from ..client import MAX_PAGE_SIZE, Collection
 class Listing:
     """The objects of one collection (wire shape, by id), listed at most once unless told to re-list.
 
-    Thread-safe: the dynamic provider server runs up to 4 calls at once; the first to need the listing
+    Thread-safe: the dynamic provider server runs many calls at once; the first to need the listing
     makes it (``GET {collection}`` in pages of 1000) while the others wait for it.
 
     Attributes:
@@ -30,30 +31,41 @@ class Listing:
             engine replaces that resource, the new object may share the old one's display name.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, name_key: str | None = None) -> None:
+        """``name_key``: the wire name of the display name field its objects are looked up by
+        (``displayName``), or ``None`` for a type without one."""
         self._lock = threading.Lock()
+        self._name_key = name_key
         self._items: dict[str, dict[str, Any]] | None = None
+        self._by_name: dict[Any, set[str]] = {}  # display name -> ids: a create looks up its name only
+        self._seen: dict[str, int] = {}  # id -> when this process first saw it (a count of objects seen)
         self._names: dict[str, str] = {}  # display name -> resource identity creating it right now
         self.own: set[str] = set()
         self.replacing: dict[str, str] = {}
 
-    def items(self, collection: Collection) -> list[dict[str, Any]]:
-        """Every object of the collection: listed on the first call, from memory afterwards.
+    def snapshot(self, collection: Collection, name: Any = None) -> tuple[list[dict[str, Any]], AbstractSet[str]]:
+        """The objects named ``name`` (none for ``None``) and the ids of every object this process
+        has seen in the collection by this moment (a set that later listings and writes leave
+        unchanged: an object that appears afterwards is not in it): listed on the first call, from
+        memory afterwards (dictionary lookups, whatever the collection's size).
 
         Raises:
             TwilioError: listing failed (after the REST layer's retries).
         """
         with self._lock:
             if self._items is None:
-                self._items = _by_id(collection.list(page_size=MAX_PAGE_SIZE))
-            return list(self._items.values())
+                self._load(collection.list(page_size=MAX_PAGE_SIZE))
+            assert self._items is not None
+            named = [self._items[i] for i in self._by_name.get(name, ())] if name is not None else []
+            return named, _SeenBy(self._seen, len(self._seen))
 
     def relist(self, collection: Collection) -> list[dict[str, Any]]:
         """List the collection again (after a write whose outcome is unknown) and keep the new listing."""
-        fresh = _by_id(collection.list(page_size=MAX_PAGE_SIZE))
+        fresh = collection.list(page_size=MAX_PAGE_SIZE)
         with self._lock:
-            self._items = fresh
-            return list(fresh.values())
+            self._load(fresh)
+            assert self._items is not None
+            return list(self._items.values())
 
     def record(self, item: dict[str, Any], *, own: bool = False) -> None:
         """Note an object this process created (``own``), adopted or updated (its latest wire shape)."""
@@ -62,7 +74,8 @@ class Listing:
             return
         with self._lock:
             if self._items is not None:
-                self._items[id_] = item
+                self._drop(id_)
+                self._add(id_, item)
             if own:
                 self.own.add(id_)
 
@@ -70,7 +83,31 @@ class Listing:
         """Note that this process deleted the object ``id_``."""
         with self._lock:
             if self._items is not None:
-                self._items.pop(id_, None)
+                self._drop(id_)
+
+    def _load(self, items: Iterable[dict[str, Any]]) -> None:
+        self._items, self._by_name = {}, {}
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                self._add(item["id"], item)
+
+    def _add(self, id_: str, item: dict[str, Any]) -> None:
+        assert self._items is not None
+        self._items[id_] = item
+        self._seen.setdefault(id_, len(self._seen) + 1)
+        name = item.get(self._name_key) if self._name_key else None
+        if isinstance(name, str):
+            self._by_name.setdefault(name, set()).add(id_)
+
+    def _drop(self, id_: str) -> None:
+        assert self._items is not None
+        old = self._items.pop(id_, None)
+        name = old.get(self._name_key) if old is not None and self._name_key else None
+        if isinstance(name, str):
+            ids = self._by_name.get(name, set())
+            ids.discard(id_)
+            if not ids:
+                self._by_name.pop(name, None)
 
     def reserve(self, name: str, identity: str) -> str | None:
         """Claim display ``name`` for the create of resource ``identity``; the identity of another
@@ -86,5 +123,17 @@ class Listing:
                 del self._names[name]
 
 
-def _by_id(items: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {item["id"]: item for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)}
+class _SeenBy(AbstractSet[str]):
+    """The ids a :class:`Listing` had seen when it had seen ``count`` objects (its snapshot's ids)."""
+
+    def __init__(self, seen: dict[str, int], count: int) -> None:
+        self._seen, self._count = seen, count
+
+    def __contains__(self, id_: object) -> bool:
+        return isinstance(id_, str) and self._seen.get(id_, self._count + 1) <= self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return (id_ for id_, when in list(self._seen.items()) if when <= self._count)
+
+    def __len__(self) -> int:
+        return min(self._count, len(self._seen))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import Any, ClassVar, TypeVar
 
 from pulumi.dynamic import (
@@ -152,7 +153,7 @@ class TwilioProvider(ResourceProvider):
     def _listing(self, collection: Collection) -> Listing:
         """This provider process's listing of ``collection`` (:mod:`._listing`; one per parent)."""
         listings: dict[str, Listing] = self.__dict__.setdefault("_listings", {})
-        return listings.setdefault(collection.url, Listing())
+        return listings.setdefault(collection.url, Listing(self.SPEC.display_name_wire))
 
     # -- check and diff -----------------------------------------------------------------------
 
@@ -252,9 +253,13 @@ class TwilioProvider(ResourceProvider):
         key = str(props[spec.key_field]) if spec.key_field else None
         listing, identity = self._listing(collection), who(spec, props)
         looks = spec.display_name_wire is not None and not props.get(ALLOW_DUPLICATE)
-        objects = listing.items(collection) if looks or not spec.endpoint.asynchronous else []
+        named, before = (
+            listing.snapshot(collection, props.get(spec.display_name or "") if looks else None)
+            if looks or not spec.endpoint.asynchronous
+            else ([], frozenset[str]())
+        )
         previous = self.__dict__.get("_previous_inputs", {}).get(identity)
-        matches = same_name(spec, objects, props, replaced=listing.replacing.get(identity), previous=previous)
+        matches = same_name(spec, named, props, replaced=listing.replacing.get(identity), previous=previous)
         found = lost_create(spec, matches, props, listing.own)
         if found is not None:
             listing.record(found, own=True)
@@ -268,7 +273,7 @@ class TwilioProvider(ResourceProvider):
                 [],
             )
         try:
-            result = self._create(props, body, key, collection, listing, {o["id"] for o in objects if "id" in o})
+            result = self._create(props, body, key, collection, listing, before)
         except OperationFailedError as exc:
             left = self._failed_leftover(collection, props)
             if left is None:
@@ -307,7 +312,7 @@ class TwilioProvider(ResourceProvider):
         key: str | None,
         collection: Collection,
         listing: Listing,
-        before: set[str],
+        before: AbstractSet[str],
     ) -> WriteResult:
         """Send the create: asynchronously under Idempotency-Keys, else verified and retried
         (:func:`retry_verified`): a create whose answer was lost is looked for among the objects

@@ -32,6 +32,7 @@ they are.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any, TypeVar
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
@@ -200,7 +201,11 @@ def identical(spec: ResourceSpec, item: dict[str, Any], props: dict[str, Any]) -
 
 
 def created_meanwhile(
-    spec: ResourceSpec, objects: Iterable[dict[str, Any]], before: set[str], props: dict[str, Any], own: set[str]
+    spec: ResourceSpec,
+    objects: Iterable[dict[str, Any]],
+    before: AbstractSet[str],
+    props: dict[str, Any],
+    own: set[str],
 ) -> list[dict[str, Any]]:
     """The objects (wire shape) with the desired inputs that appeared since the listing ``before``
     (ids), other than those this deployment made: what a create whose answer was lost made."""
@@ -248,15 +253,27 @@ def retry_verified(
             raise _NotDone(exc) from None
 
     attempts = client.settings.max_retries + 1
-    retrying = Retrying(
-        stop=stop_after_attempt(attempts),
-        wait=retry_wait,
-        sleep=client.sleep,
-        retry=retry_if_exception_type(_NotDone),
-        reraise=True,
-    )
     try:
-        return retrying(attempt)
+        try:  # the first attempt without tenacity's bookkeeping: most writes need no retry
+            return attempt()
+        except _NotDone as exc:
+            if attempts == 1:
+                raise
+            failed: list[_NotDone] = [exc]
+
+        def again() -> T:
+            if failed:  # tenacity's first attempt is the one that just failed: it waits, then retries
+                raise failed.pop()
+            return attempt()
+
+        retrying = Retrying(
+            stop=stop_after_attempt(attempts),
+            wait=retry_wait,
+            sleep=client.sleep,
+            retry=retry_if_exception_type(_NotDone),
+            reraise=True,
+        )
+        return retrying(again)
     except _NotDone as exc:
         raise give_up(exc.failure, attempts) from None
 

@@ -20,21 +20,39 @@ OPERATIONS = "/v2/ControlPlane/Operations"
 
 
 def every_type_program(twilio_operator: str) -> Callable[[], None]:
-    """An operator, a configuration pinning it and a Twilio operator, a Memory Store with a trait group,
-    a Conversation Configuration on that store attaching the configuration; no lookup in the program
-    (those are the program's requests, not the provider's)."""
+    """Every resource type: a Memory Store with a Trait Group and Identity Resolution Settings, a
+    Knowledge Base with a Text source, an operator whose parameter names that source, a configuration
+    pinning it and a Twilio operator, a Conversation Configuration on the store attaching the
+    configuration; no lookup in the program (those are the program's requests, not the provider's)."""
 
     def program() -> None:
         store = twilio_ci.MemoryStore("memory", display_name="memory")
         twilio_ci.TraitGroup(
             "contact", memory_store_id=store.id, display_name="Contact", traits={"email": {"data_type": "STRING"}}
         )
+        twilio_ci.IdentityResolutionSettings(
+            "identity",
+            memory_store_id=store.id,
+            identifier_configs=[{"id_type": "email", "normalization": "email"}],
+            matching_rules=["email"],
+        )
+        base = twilio_ci.KnowledgeBase("knowledge", display_name="knowledge", description="What agents must know")
+        policy = twilio_ci.Knowledge(
+            "policy",
+            knowledge_base_id=base.id,
+            name="Returns policy",
+            description="The returns policy",
+            source={"type": "Text", "content": "Returns within 30 days."},
+        )
         operator = twilio_ci.Operator(
             "adherence",
             display_name="Adherence",
-            prompt="Rate 0-{{parameters.scale}}",
+            prompt="Rate 0-{{parameters.scale}} against {{parameters.policy}}",
             output_format="TEXT",
-            parameters={"scale": {"type": "INTEGER", "default": 5}},
+            parameters={
+                "scale": {"type": "INTEGER", "default": 5},
+                "policy": {"type": "KNOWLEDGE_BASE_AND_SOURCE_IDS", "required": True},
+            },
         )
         intelligence = twilio_ci.IntelligenceConfiguration(
             "support",
@@ -42,7 +60,14 @@ def every_type_program(twilio_operator: str) -> Callable[[], None]:
             rules=[
                 {
                     "operators": [
-                        {"id": operator.id, "version": operator.version, "parameters": {"scale": 10}},
+                        {
+                            "id": operator.id,
+                            "version": operator.version,
+                            "parameters": {
+                                "scale": 10,
+                                "policy": pulumi.Output.concat(policy.knowledge_base_id, ":", policy.knowledge_id),
+                            },
+                        },
                         {"id": twilio_operator},
                     ],
                     "triggers": [{"on": "CONVERSATION_END"}],
@@ -96,7 +121,7 @@ def test_no_op_preview_and_up_send_no_request_and_refresh_leaves_the_state_untou
     after = _resources(stack)
     assert after == before  # no drift: inputs and outputs as they were, nothing modified
     up = stack.up(expect_no_changes=True)
-    assert up.summary.resource_changes == {"same": 6}
+    assert up.summary.resource_changes == {"same": 9}
     assert _resources(stack) == before
 
 
