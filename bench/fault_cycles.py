@@ -1,10 +1,13 @@
 """How often an ``up`` -> edit -> ``destroy`` cycle converges while Twilio fails 20 % of its requests.
 
-Runs a five-resource stack (two Operators, an Intelligence Configuration running both, two
-Conversation Configurations attaching it) with the real Pulumi engine (Automation API inline program)
+Runs a stack of every resource type (a Memory Store with a Trait Group and Identity Resolution
+Settings, a Knowledge Base with a Text source, two Operators, an Intelligence Configuration running
+both, two Conversation Configurations on the store attaching it: ten resources) with the real Pulumi
+engine (Automation API inline program)
 against the emulator server started with ``--error-rate 0.2`` (that share of API requests answered
 429 or 5xx before anything is done). A cycle converges when ``pulumi up``, an ``up`` that edits every
-resource's description, and ``pulumi destroy`` each succeed at the first try. After each ``up`` the
+resource's description (the Identity Resolution Settings have none: their matching rules), and
+``pulumi destroy`` each succeed at the first try. After each ``up`` the
 emulator's objects are counted (duplicates: more than the stack declares), after ``destroy`` what is
 left (leftovers). Prints one line per cycle, then the totals.
 
@@ -29,13 +32,45 @@ from pulumi_twilio_intelligence.emulator import EmulatorProcess
 from pulumi_twilio_intelligence.testing import local_stack
 
 #: What the stack declares, per kind the emulator lists.
-DESIRED = {"operator": 2, "intelligence_configuration": 1, "conversation_configuration": 2}
+DESIRED = {
+    "memory_store": 1,
+    "trait_group": 1,
+    "knowledge_base": 1,
+    "knowledge": 1,
+    "operator": 2,
+    "intelligence_configuration": 1,
+    "conversation_configuration": 2,
+}
 
 
 def program() -> None:
-    """Five resources; stack config ``edition`` goes into every description."""
+    """Ten resources of every type; stack config ``edition`` goes into every description."""
     edition = pulumi.Config().get("edition") or "0"
-    store = twilio_ci.MemoryStore("memory", display_name="fault-memory")  # the configuration's store
+    store = twilio_ci.MemoryStore("memory", display_name="fault-memory", description=f"edition {edition}")
+    twilio_ci.TraitGroup(
+        "contact",
+        memory_store_id=store.id,
+        display_name="Contact",
+        description=f"edition {edition}",
+        traits={"email": {"data_type": "STRING", "id_type_promotion": "email"}},
+    )
+    twilio_ci.IdentityResolutionSettings(
+        "identity",
+        memory_store_id=store.id,
+        identifier_configs=[
+            {"id_type": "email", "normalization": "email"},
+            {"id_type": "phone", "normalization": "phone"},
+        ],
+        matching_rules=["email"] if edition == "0" else ["email", "phone"],
+    )
+    base = twilio_ci.KnowledgeBase("knowledge", display_name="fault-knowledge", description=f"edition {edition}")
+    twilio_ci.Knowledge(
+        "policy",
+        knowledge_base_id=base.id,
+        name="Returns policy",
+        description=f"edition {edition}",
+        source={"type": "Text", "content": "Returns within 30 days."},
+    )
     operators = [
         twilio_ci.Operator(
             f"op-{i}",
