@@ -25,6 +25,7 @@ figure.
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import os
 import statistics
@@ -312,6 +313,8 @@ def provider_overhead(emulator: EmulatorProcess, creates: int = 200, rounds: int
     for warm_up in (plain, through_provider):  # imports, connections, the emulator's caches
         emulator.admin("POST", "reset")
         warm_up()
+    gc.collect()
+    gc.freeze()  # as the provider server does after its imports (resources/_workers.py): both sides alike
     for _ in range(rounds):
         for name, action in (("plain", plain), ("provider", through_provider)):
             emulator.admin("POST", "reset")

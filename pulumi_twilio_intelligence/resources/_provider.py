@@ -71,7 +71,7 @@ from ._spec import (
     UPDATE_METHOD,
     ResourceSpec,
 )
-from ._workers import lift_worker_limit
+from ._workers import freeze_import_heap, lift_worker_limit
 
 T = TypeVar("T")
 
@@ -119,6 +119,7 @@ class TwilioProvider(ResourceProvider):
         problem = lift_worker_limit()  # once per process: more than 4 provider calls at once
         if problem:
             warn(problem)
+        freeze_import_heap()  # once per process: full garbage collections skip the imported modules
         self._settings = Settings.load(req.config)
 
     def _shared(self, name: str, make: Callable[[Settings], TwilioClient]) -> TwilioClient:

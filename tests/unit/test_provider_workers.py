@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -55,3 +56,18 @@ def test_an_executor_without_the_expected_internals_is_refused() -> None:
 
     with pytest.raises(TypeError, match="internals"):
         _workers.widen(Elsewhere(), 16)  # type: ignore[arg-type]
+
+
+def test_the_import_heap_is_frozen_once_and_only_in_the_provider_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_workers, "_frozen", False)
+    assert _workers.freeze_import_heap() is False  # a test process is not the provider server
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(_workers, "in_provider_server", lambda: True)
+    try:
+        assert _workers.freeze_import_heap() is True
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000  # the imported modules' objects
+        assert _workers.freeze_import_heap() is False  # once per process
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
