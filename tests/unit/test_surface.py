@@ -226,16 +226,15 @@ def test_outputs_resolve_through_the_properties(mocks: Mocks) -> Any:
 
 @pulumi.runtime.test
 def test_the_args_form_sends_the_same_inputs(mocks: Mocks) -> Any:
-    resources.Operator("by-keywords", **OPERATOR_INPUTS)
+    via_keywords = resources.Operator("by-keywords", **OPERATOR_INPUTS)
     via_args = resources.Operator("by-args", resources.OperatorArgs(**OPERATOR_INPUTS), pulumi.ResourceOptions())
 
     def check(_: Any) -> None:
-        by_keywords, by_args = (
-            {k: v for k, v in m.inputs.items() if k not in ("__provider", "__name")} for m in mocks.created
-        )
-        assert by_keywords == by_args and by_args["display_name"] == "Adherence"
+        sent = {m.name: {k: v for k, v in m.inputs.items() if k not in ("__provider", "__name")} for m in mocks.created}
+        assert sent["by-keywords"] == sent["by-args"] and sent["by-args"]["display_name"] == "Adherence"
 
-    return via_args.id.apply(check)
+    # both registered: the mocks record each resource when the engine would create it, in no set order
+    return pulumi.Output.all(via_keywords.id, via_args.id).apply(check)
 
 
 def test_required_inputs_and_unknown_keywords_are_refused_at_once(mocks: Mocks) -> None:
