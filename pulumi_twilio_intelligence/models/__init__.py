@@ -7,6 +7,7 @@ Knowledge v2, and Knowledge v2's knowledge sources).
 
 from ._base import (
     FieldError,
+    KeywordFieldModel,
     WireModel,
     error_messages,
     field_errors,
@@ -108,6 +109,7 @@ __all__ = [
     "IntelligenceConfiguration",
     "IntelligenceConfigurationCreate",
     "IntelligenceConfigurationUpdate",
+    "KeywordFieldModel",
     "Knowledge",
     "KnowledgeBase",
     "KnowledgeBaseCreate",

@@ -7,7 +7,7 @@ A model validates two shapes of the same data:
 
 and renders both: ``model.to_wire()`` and ``model.to_python()``.
 
-Unknown keys are kept aside (``extra="allow"``) but never rendered: the emulator ignores them, as
+Unknown keys are dropped (``extra="ignore"``), never rendered: the emulator ignores them, as
 JSON APIs that do not declare ``additionalProperties: false`` do, while the provider reports them at
 ``check`` time through :func:`unknown_keys`, which walks the raw input and so works whether or not
 the rest of the input validates (values not known yet included).
@@ -67,7 +67,7 @@ class WireModel(BaseModel):
         alias_generator=to_camel,
         validate_by_alias=True,
         validate_by_name=True,
-        extra="allow",
+        extra="ignore",
         loc_by_alias=True,
         serialize_by_alias=False,
     )
@@ -85,16 +85,12 @@ class WireModel(BaseModel):
             raise ValueError("must not be null")
         return value
 
-    @model_serializer(mode="wrap")
-    def _render(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
-        data = handler(self)
-        if not isinstance(data, dict):
-            return data
-        for key in self.model_extra or ():
-            data.pop(key, None)
-        if info.by_alias or not _has_renamed_fields(type(self)):
-            return data
-        return {python_name(k): v for k, v in data.items()}
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if _has_renamed_fields(cls) and not issubclass(cls, KeywordFieldModel):
+            renamed = [n for n in cls.model_fields if python_name(n) != n]
+            raise TypeError(f"{cls.__name__}: {renamed} have other Python keys: derive it from KeywordFieldModel")
 
     # -- the two shapes -------------------------------------------------------------------------
 
@@ -132,6 +128,19 @@ class WireModel(BaseModel):
         return self.model_dump(mode="json", by_alias=False, exclude_none=True)
 
 
+class KeywordFieldModel(WireModel):
+    """A :class:`WireModel` with a field whose Python key is a keyword: ``from_`` is rendered as
+    ``from`` in both shapes. Only such models pay for a serializer of their own (a Python call per
+    instance rendered); the others render entirely in pydantic-core."""
+
+    @model_serializer(mode="wrap")
+    def _render(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+        data = handler(self)
+        if info.by_alias or not isinstance(data, dict):
+            return data
+        return {python_name(k): v for k, v in data.items()}
+
+
 def field_refusal(model: type[BaseModel], wire_name: str, error_type: str, message: str) -> ValidationError:
     """A validation error of one field of ``model`` (for model validators): ``loc`` is the field's
     wire name, so that nested models report the full path (``source.content``) and ``check`` the
@@ -140,12 +149,16 @@ def field_refusal(model: type[BaseModel], wire_name: str, error_type: str, messa
     return ValidationError.from_exception_data(model.__name__, [details])
 
 
+@functools.cache
+def _renames(cls: type[WireModel]) -> dict[str, str]:
+    """Python key -> field name, for the fields of ``cls`` whose names differ (``from`` -> ``from_``)."""
+    return {python_name(n): n for n in cls.model_fields if n.endswith("_")}
+
+
 def _python_keys_to_fields(cls: type[WireModel], data: Any) -> Any:
     """Rename Python keys that are not valid identifiers (``from``) to their field names (``from_``)."""
-    if not isinstance(data, Mapping):
-        return data
-    renames = {python_name(n): n for n in cls.model_fields if n.endswith("_")}
-    if not renames:
+    renames = _renames(cls)
+    if not renames or not isinstance(data, Mapping):
         return data
     return {renames.get(k, k) if isinstance(k, str) else k: v for k, v in data.items()}
 

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ._base import WireModel
+from ._base import KeywordFieldModel, WireModel
 from ._types import Uri
 from .defaults import ServerDefault
 from .memory_store import MEMORY_STORE_ID_PATTERN as MEMORY_STORE_ID_PATTERN  # its home; kept importable here
@@ -45,7 +45,7 @@ class StatusTimeouts(WireModel):
     closed: int | None = Field(None, ge=1, description="Minutes before an inactive conversation is closed.")
 
 
-class CaptureRule(WireModel):
+class CaptureRule(KeywordFieldModel):
     """``{from, to, metadata?}``: which communications of a channel start or join conversations.
 
     ``*`` is a wildcard in ``from`` and ``to``; ``metadata`` holds strings such as ``callType``.

@@ -307,7 +307,7 @@ def test_documented_constraints_are_enforced(
     model: type[WireModel], body: dict[str, Any], path: str, reason: str
 ) -> None:
     if path == "source":
-        # an unknown key is kept aside (extra="allow"), never rendered: the emulator ignores it
+        # an unknown key is dropped (extra="ignore"), never rendered: the emulator ignores it
         parsed = model.from_wire(body, strict=True)
         assert "importUrl" not in parsed.to_wire()["source"]
         return
@@ -370,3 +370,14 @@ def test_the_memory_store_id_pattern_is_shared() -> None:
     assert schema_at(MEMORY, "#/components/schemas/Store")["properties"]["id"]["pattern"] == (
         memory_store.MEMORY_STORE_ID_PATTERN
     )
+
+
+def test_a_keyword_field_is_from_in_both_shapes_and_needs_its_base() -> None:
+    rule = m.CaptureRule.from_python({"from": "*", "to": "+18888888888", "extra": 1})
+    assert rule.to_python() == {"from": "*", "to": "+18888888888"}
+    assert rule.to_wire() == {"from": "*", "to": "+18888888888"}
+    assert lenient(m.CaptureRule).from_wire({"from": "*", "to": "*"}).to_python() == {"from": "*", "to": "*"}
+    with pytest.raises(TypeError, match="KeywordFieldModel"):
+
+        class Misdeclared(WireModel):  # would render "from_" as its Python key
+            from_: str
