@@ -82,13 +82,17 @@ CHECK_RETRIES = 1
 def from_engine(value: Any) -> Any:
     """Undo the engine's number encoding: every number crosses gRPC as a float, so integral
     floats (``5.0``) become ints again, recursively."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
     if isinstance(value, dict):
-        return {k: from_engine(v) for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else from_engine(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [from_engine(v) for v in value]
+        return [v if type(v) in _LEAVES else from_engine(v) for v in value]
     return value
+
+
+#: Types :func:`from_engine` returns as they are (most values: a call less each).
+_LEAVES = frozenset({str, int, bool, type(None)})
 
 
 class TwilioProvider(ResourceProvider):
@@ -149,12 +153,21 @@ class TwilioProvider(ResourceProvider):
         return client
 
     def _collection(self, parent: str | None = None) -> Collection:
-        return Collection(self._client(), self.SPEC.endpoint_in(parent))
+        """The collection (inside ``parent`` when nested), made once per parent and client."""
+        client = self._client()
+        made: dict[str | None, Collection] = self.__dict__.setdefault("_collections", {})
+        collection = made.get(parent)
+        if collection is None or collection.client is not client:
+            collection = made[parent] = Collection(client, self.SPEC.endpoint_in(parent))
+        return collection
 
     def _listing(self, collection: Collection) -> Listing:
         """This provider process's listing of ``collection`` (:mod:`._listing`; one per parent)."""
         listings: dict[str, Listing] = self.__dict__.setdefault("_listings", {})
-        return listings.setdefault(collection.url, Listing(self.SPEC.display_name_wire))
+        listing = listings.get(collection.url)
+        if listing is None:  # setdefault: two threads may get here at once, one Listing wins
+            listing = listings.setdefault(collection.url, Listing(self.SPEC.display_name_wire))
+        return listing
 
     # -- check and diff -----------------------------------------------------------------------
 
