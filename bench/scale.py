@@ -12,7 +12,7 @@ then the provider process's peak memory. The same again at ``--latency-ms`` (def
 every answer. Then the create and destroy of the largest stack again with the engine's checkpoints off
 (``PULUMI_SKIP_CHECKPOINTS=true``), which shows how much of them is the engine rewriting its state
 file after every step. Then the provider's own cost: 200 Operator creates through the provider against
-the same requests sent with plain httpx, in one process. Last, the issue's goals, each with its
+the same requests sent with plain httpx, in a fresh process. Last, the issue's goals, each with its
 figure.
 
     PULUMI_ROOT=~/.cache/pulumi-twilio-intelligence/pulumi-3.259.0 .venv/bin/python -m bench.scale
@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gc
 import math
+import multiprocessing
 import os
 import statistics
 import sys
@@ -274,11 +275,26 @@ def checkpoint_cost(emulator: EmulatorProcess, n: int, rows: list[Row]) -> tuple
 # -- the provider's own cost -----------------------------------------------------------------------
 
 
-def provider_overhead(emulator: EmulatorProcess, creates: int = 200, rounds: int = 9) -> tuple[float, float]:
+def provider_overhead(operation_delay: float, creates: int = 200, rounds: int = 15) -> tuple[float, float]:
     """Wall and CPU time of ``creates`` Operator creates through the provider (``create``, as the
-    engine calls it) divided by the same POSTs sent with plain httpx, in this process, one after the
-    other; medians of ``rounds`` alternating rounds (the rounds' spread on a shared 2-core machine is
-    +-25 %, hence 9; the ratio of the fastest rounds is printed too)."""
+    engine calls it, one provider per round as one per deployment) divided by the same POSTs sent
+    with plain httpx, one after the other. Measured in a fresh process against a fresh emulator
+    (:func:`measure_overhead`): the process that ran the stacks above holds their garbage, which
+    made the provider's side look about 15 % slower. The two sides alternate, each round of one
+    next to a round of the other; the ratio is the median of the ``rounds`` rounds' ratios (a
+    shared 2-core machine's speed drifts by +-25 % between rounds), the fastest rounds' ratio is
+    printed too."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(measure_overhead, (operation_delay, creates, rounds))
+
+
+def measure_overhead(operation_delay: float, creates: int, rounds: int) -> tuple[float, float]:
+    """:func:`provider_overhead`'s measure, in the process that calls it."""
+    with EmulatorProcess(["--operation-delay", str(operation_delay)]) as emulator:
+        return _overhead(emulator, creates, rounds)
+
+
+def _overhead(emulator: EmulatorProcess, creates: int, rounds: int) -> tuple[float, float]:
     os.environ.update(
         TWILIO_ACCOUNT_SID=DEMO_ACCOUNT_SID,
         TWILIO_AUTH_TOKEN=DEMO_AUTH_TOKEN,
@@ -308,28 +324,32 @@ def provider_overhead(emulator: EmulatorProcess, creates: int = 200, rounds: int
                 response.raise_for_status()
                 response.json()
 
-    walls: dict[str, list[float]] = {"provider": [], "plain": []}
-    cpus: dict[str, list[float]] = {"provider": [], "plain": []}
-    for warm_up in (plain, through_provider):  # imports, connections, the emulator's caches
+    def timed(action: Callable[[], None]) -> tuple[float, float]:
         emulator.admin("POST", "reset")
-        warm_up()
+        wall, cpu = time.perf_counter(), time.process_time()
+        action()
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    for warm_up in (plain, through_provider):  # imports, connections, the emulator's caches
+        timed(warm_up)
     gc.collect()
     gc.freeze()  # as the provider server does after its imports (resources/_workers.py): both sides alike
-    for _ in range(rounds):
-        for name, action in (("plain", plain), ("provider", through_provider)):
-            emulator.admin("POST", "reset")
-            wall, cpu = time.perf_counter(), time.process_time()
-            action()
-            walls[name].append(time.perf_counter() - wall)
-            cpus[name].append(time.process_time() - cpu)
-    wall_ratio = statistics.median(walls["provider"]) / statistics.median(walls["plain"])
-    cpu_ratio = statistics.median(cpus["provider"]) / statistics.median(cpus["plain"])
+    walls: dict[str, list[float]] = {"provider": [], "plain": []}
+    cpus: dict[str, list[float]] = {"provider": [], "plain": []}
+    for i in range(rounds):
+        order = (("plain", plain), ("provider", through_provider))
+        for name, action in order if i % 2 == 0 else order[::-1]:
+            wall, cpu = timed(action)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    wall_ratio = statistics.median(p / q for p, q in zip(walls["provider"], walls["plain"], strict=True))
+    cpu_ratio = statistics.median(p / q for p, q in zip(cpus["provider"], cpus["plain"], strict=True))
     print(
-        f"\nprovider cost, {creates} Operator creates in one process: provider "
+        f"\nprovider cost, {creates} Operator creates in a fresh process: provider "
         f"{statistics.median(walls['provider']):.2f} s wall / {statistics.median(cpus['provider']):.2f} s CPU, "
         f"plain httpx {statistics.median(walls['plain']):.2f} s / {statistics.median(cpus['plain']):.2f} s: "
-        f"{wall_ratio:.2f}x wall, {cpu_ratio:.2f}x CPU (medians of {rounds} rounds; fastest rounds: "
-        f"{min(walls['provider']) / min(walls['plain']):.2f}x wall)",
+        f"{wall_ratio:.2f}x wall, {cpu_ratio:.2f}x CPU (medians of {rounds} paired rounds' ratios; fastest "
+        f"rounds: {min(walls['provider']) / min(walls['plain']):.2f}x wall)",
         flush=True,
     )
     return wall_ratio, cpu_ratio
@@ -348,8 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--overhead-only", action="store_true", help="only the provider's cost over plain httpx")
     args = parser.parse_args(argv)
     if args.overhead_only:
-        with EmulatorProcess(["--operation-delay", str(args.operation_delay)]) as emulator:
-            provider_overhead(emulator)
+        provider_overhead(args.operation_delay)
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s] + ([1000] if args.large else [])
     if not 1 <= args.runs <= 9 or not all(4 <= n <= 5000 for n in sizes):
@@ -367,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         emulator.admin("POST", "faults", {"latencyMs": 0})
         biggest = max(sizes)
         checkpoint_cost(emulator, biggest, list(results[(0.0, biggest)][0].values()))
-        wall_ratio, _cpu = provider_overhead(emulator)
+    wall_ratio, _cpu = provider_overhead(args.operation_delay)
 
     print("\ngoals")
     rows, _ = results[(0.0, biggest)]
