@@ -55,9 +55,9 @@ def python_name(field_name: str) -> str:
 
 
 @functools.cache
-def _has_renamed_fields(cls: type[BaseModel]) -> bool:
-    """Whether a field of ``cls`` has a Python key other than its name (``from_`` -> ``from``)."""
-    return any(python_name(name) != name for name in cls.model_fields)
+def _renames(cls: type[WireModel]) -> dict[str, str]:
+    """Python key -> field name, for the fields of ``cls`` whose names differ (``from`` -> ``from_``)."""
+    return {python_name(n): n for n in cls.model_fields if n.endswith("_")}
 
 
 class WireModel(BaseModel):
@@ -88,9 +88,10 @@ class WireModel(BaseModel):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        if _has_renamed_fields(cls) and not issubclass(cls, KeywordFieldModel):
-            renamed = [n for n in cls.model_fields if python_name(n) != n]
-            raise TypeError(f"{cls.__name__}: {renamed} have other Python keys: derive it from KeywordFieldModel")
+        renamed = _renames(cls)
+        if renamed and not issubclass(cls, KeywordFieldModel):
+            fields = sorted(renamed.values())
+            raise TypeError(f"{cls.__name__}: {fields} have other Python keys: derive it from KeywordFieldModel")
 
     # -- the two shapes -------------------------------------------------------------------------
 
@@ -147,12 +148,6 @@ def field_refusal(model: type[BaseModel], wire_name: str, error_type: str, messa
     Python one."""
     details = InitErrorDetails(type=PydanticCustomError(error_type, message), loc=(wire_name,), input=None)
     return ValidationError.from_exception_data(model.__name__, [details])
-
-
-@functools.cache
-def _renames(cls: type[WireModel]) -> dict[str, str]:
-    """Python key -> field name, for the fields of ``cls`` whose names differ (``from`` -> ``from_``)."""
-    return {python_name(n): n for n in cls.model_fields if n.endswith("_")}
 
 
 def _python_keys_to_fields(cls: type[WireModel], data: Any) -> Any:

@@ -153,13 +153,7 @@ class TwilioProvider(ResourceProvider):
         return client
 
     def _collection(self, parent: str | None = None) -> Collection:
-        """The collection (inside ``parent`` when nested), made once per parent and client."""
-        client = self._client()
-        made: dict[str | None, Collection] = self.__dict__.setdefault("_collections", {})
-        collection = made.get(parent)
-        if collection is None or collection.client is not client:
-            collection = made[parent] = Collection(client, self.SPEC.endpoint_in(parent))
-        return collection
+        return Collection(self._client(), self.SPEC.endpoint_in(parent))
 
     def _listing(self, collection: Collection) -> Listing:
         """This provider process's listing of ``collection`` (:mod:`._listing`; one per parent)."""
